@@ -1,0 +1,1 @@
+"""Evaluations: ``kabar eval <task>`` prints measured figures beside published anchors."""
