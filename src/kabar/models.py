@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -144,9 +144,7 @@ class Quote(Record):
     speaker: str | None = None  # canonical speaker name as resolved
     speaker_entity_id: str | None = None
     speaker_text: str | None = None  # the surface form that named the speaker, if any
-    resolution: Literal["named", "pronoun", "continuation", "role", "organisation", "none"] = (
-        "none"
-    )
+    resolution: Literal["named", "pronoun", "continuation", "role", "organisation", "none"] = "none"
     confidence: float = 0.0
 
 
@@ -182,6 +180,7 @@ class Article(Record):
     machine_translated: bool = False
     pages: list[str] = Field(default_factory=list)  # raw ids of merged follow-up pages
     page_number: int | None = None  # this page's number when it is part of a series
+    merged_into: str | None = None  # set on a follow-up page merged into another article
     mentions: list[Mention] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     quotes: list[Quote] = Field(default_factory=list)
@@ -190,6 +189,9 @@ class Article(Record):
     minhash: list[int] = Field(default_factory=list)
     story_id: str | None = None
     warnings: list[str] = Field(default_factory=list)
+    # Page-level hints from the source format (HTML meta tags, JSON-LD, feed fields) that
+    # the metadata stage weighs against what the lines say.
+    hints: dict[str, Any] = Field(default_factory=dict)
     stages: list[str] = Field(default_factory=list)  # stages that have run, in order
 
     @property

@@ -39,7 +39,10 @@ def shared_path(explicit: str | Path | None = None) -> Path:
 
 
 def print_table(
-    title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], console: Console | None = None
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    console: Console | None = None,
 ) -> None:
     table = Table(title=title)
     for col in columns:

@@ -32,8 +32,9 @@ class SearchHit:
     title: str | None
     outlet: str | None
     published: datetime | None
-    snippet: str
+    snippet: str  # plain text around the matches
     score: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # matched spans in snippet
 
 
 @dataclass
@@ -141,7 +142,12 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def list_entities(
-        self, *, label: str | None = None, query: str | None = None, limit: int = 50, offset: int = 0
+        self,
+        *,
+        label: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> list[tuple[Entity, int]]:
         """Entities with their mention counts, most mentioned first."""
 
@@ -225,7 +231,9 @@ def open_store(url: str | None = None) -> Store:
     if url.startswith("sqlite://") or "://" not in url:
         from kabar.store.sqlite import SQLiteStore
 
-        path = url.removeprefix("sqlite://").removeprefix("/") if url.startswith("sqlite://") else url
+        path = (
+            url.removeprefix("sqlite://").removeprefix("/") if url.startswith("sqlite://") else url
+        )
         if url.startswith("sqlite:////"):
             path = "/" + url.removeprefix("sqlite:////")
         return SQLiteStore(path or ":memory:")
