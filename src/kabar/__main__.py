@@ -1,0 +1,5 @@
+"""``python -m kabar`` runs the CLI."""
+
+from kabar.cli import main
+
+main()
