@@ -926,19 +926,87 @@ def templates_stage(articles: list[Article], ctx: StageContext) -> list[Article]
 # --------------------------------------------------------------------------------------------
 
 
+#: reasons of shape rules specific enough to override a DOM-based label
+_SHAPE_REASONS = frozenset(
+    {
+        "photo-credit",
+        "above-credit",
+        "date-line",
+        "name-and-date",
+        "outlet-and-date",
+        "dateline-only",
+    }
+)
+
+
+def combine_labels(preset: Sequence[Label], mine: Sequence[Label]) -> list[Label]:
+    """Merge labels a reader already gave (HTML: from the DOM) with the text classifier's.
+
+    The preset label stands, except where the text classifier is specific: a pattern rule
+    ("Baca juga:", "ADVERTISEMENT", "Editor:"), a caption, timestamp or byline shape, a
+    duplicate, or a blank line; and where the preset is ``unknown``. Then a missing title is
+    taken from the classifier, and the first body line after the title becomes the lead.
+    """
+    out: list[Label] = []
+    for p, m in zip(preset, mine, strict=True):
+        specific = m[1].startswith("rule:") or m[1] in _SHAPE_REASONS or m[0] == K.DUPLICATE
+        if m[0] == K.BLANK or p[0] == K.UNKNOWN or (specific and p[0] != K.TITLE):
+            out.append(m)
+        else:
+            out.append(p)
+    kinds = [label[0] for label in out]
+    if K.TITLE not in kinds:
+        for i, m in enumerate(mine):
+            if m[0] == K.TITLE and kinds[i] in (*_TEXT, K.UNKNOWN, K.MENU):
+                out[i] = m
+                break
+    if K.LEAD not in (label[0] for label in out):
+        title = next((i for i, label in enumerate(out) if label[0] == K.TITLE), -1)
+        for i in range(title + 1, len(out)):
+            if out[i][0] == K.BODY:
+                out[i] = (K.LEAD, out[i][1], out[i][2])
+                break
+    return out
+
+
+def _preset_labels(article: Article) -> list[Label] | None:
+    """Labels the reader set before ``clean`` first ran (kept in hints for reruns)."""
+    kept = article.hints.get("preset_kinds")
+    if isinstance(kept, list) and len(kept) == len(article.lines):
+        try:
+            return [(LineKind(k), str(r), float(sc)) for k, r, sc in kept]
+        except (ValueError, TypeError):
+            return None
+    if "clean" in article.stages or not any(ln.reason for ln in article.lines):
+        return None
+    labels = [(ln.kind, ln.reason, ln.score) for ln in article.lines]
+    article.hints["preset_kinds"] = [[k.value, r, sc] for k, r, sc in labels]
+    return labels
+
+
 def clean_article(
     article: Article,
     *,
     templates: OutletTemplates | None = None,
     hints: Mapping[str, Any] | None = None,
 ) -> Article:
-    """Label ``article.lines`` in place (and return the article)."""
+    """Label ``article.lines`` in place (and return the article).
+
+    Lines a reader already labelled (the HTML reader labels from the DOM) keep their labels
+    where the text classifier has nothing more specific to say (:func:`combine_labels`).
+    """
+    line_hints = dict(hints or {})
+    if "title" not in line_hints and article.hints.get("title"):
+        line_hints["title"] = article.hints["title"]
     labels = classify_lines(
         [ln.text for ln in article.lines],
         outlet=article_outlet(article),
         templates=templates,
-        hints=hints,
+        hints=line_hints,
     )
+    preset = _preset_labels(article)
+    if preset is not None:
+        labels = combine_labels(preset, labels)
     for line, (kind, reason, score) in zip(article.lines, labels, strict=True):
         line.kind, line.reason, line.score = kind, reason, score
     if article.lines and not any(ln.kind in _TEXT for ln in article.lines):

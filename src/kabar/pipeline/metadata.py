@@ -1017,10 +1017,12 @@ def extract_metadata(
 ) -> Article:
     """Fill the metadata fields of ``article`` from its labelled lines (in place; returned).
 
-    ``hints`` may carry values an HTML reader found outside the text: ``title``,
-    ``published`` (string), ``authors`` (list), ``section``.
+    ``hints`` (by default ``article.hints``, set by the HTML and feed readers) may carry what
+    a reader found outside the text: ``title``, ``published`` / ``modified`` (a string or a
+    list of ``{"value", "source"}``), ``authors``, ``section``, ``site_name``, and
+    ``outlet_tz`` (outlet name → UTC offset for unknown outlets).
     """
-    hints = hints or {}
+    hints = {**article.hints, **(hints or {})}
     lines = article.lines
     by_kind: dict[LineKind, list[Line]] = {}
     for ln in lines:
@@ -1044,6 +1046,10 @@ def extract_metadata(
                 break
 
     outlet, _ = detect_outlet(article, dateline=dateline)
+    if outlet is None and hints.get("site_name"):
+        site = str(hints["site_name"]).strip()
+        known_site = lookup_outlet(site)
+        outlet = known_site.name if known_site else site
     article.outlet = outlet
     outlet_zones = hints.get("outlet_tz") or {}
     tz: tzinfo = (
@@ -1095,11 +1101,12 @@ def extract_metadata(
             updated = updated or stamp
         elif published is None:
             published = stamp
-    if published is None and hints.get("published"):
-        original = str(hints["published"])
-        value = parse_datetime(original, default_tz=tz, ref=ref, fallback=True)
-        if value is not None:
-            published = Timestamp(value=value, original=original, source="meta")
+    meta_published = _hint_time(hints.get("published"), tz, ref)
+    # a machine-readable time with its zone beats a printed one; otherwise it fills a gap
+    if meta_published is not None and (published is None or _has_zone(meta_published.original)):
+        published = meta_published
+    if updated is None:
+        updated = _hint_time(hints.get("modified"), tz, ref)
     if published is None:
         value = url_date(article.url, tz)
         if value is not None:
@@ -1109,13 +1116,18 @@ def extract_metadata(
     article.published = published
     article.updated = updated
 
-    # authors and editors
-    authors: list[str] = list(hints.get("authors") or [])
+    # authors and editors: the byline lines, else the reader's author hints
+    authors: list[str] = []
     editors: list[str] = []
     for ln in by_kind.get(LineKind.BYLINE, []):
         a, e = parse_byline(ln.text)
         authors += [x for x in a if x not in authors]
         editors += [x for x in e if x not in editors]
+    if not authors:
+        for value in hints.get("authors") or []:
+            name = _clean_name(str(value))
+            if name and name not in authors:
+                authors.append(name)
     for ln in by_kind.get(LineKind.EDITOR, []):
         editors += [x for x in parse_editor(ln.text) if x not in editors]
     article.authors = authors
@@ -1161,6 +1173,24 @@ def extract_metadata(
     article.related_titles = related
     article.section = _section(lines) or (str(hints["section"]) if hints.get("section") else None)
     return article
+
+
+def _hint_time(value: Any, tz: tzinfo, ref: datetime | None) -> Timestamp | None:
+    """The first readable time among a reader's hints (a string or ``{"value", "source"}``)."""
+    items = value if isinstance(value, list) else [value] if value else []
+    for item in items:
+        text = item.get("value") if isinstance(item, dict) else item
+        source = item.get("source", "meta") if isinstance(item, dict) else "meta"
+        if not isinstance(text, str) or not text.strip():
+            continue
+        parsed = parse_datetime(text, default_tz=tz, ref=ref, fallback=True)
+        if parsed is not None:
+            return Timestamp(value=parsed, original=text.strip(), source=str(source))
+    return None
+
+
+def _has_zone(text: str) -> bool:
+    return bool(re.search(r"(Z|[+-]\d{2}:?\d{2})\s*$", text.strip()))
 
 
 _SOURCE_LINE_RE = re.compile(
