@@ -297,6 +297,23 @@ def _question_heading(f: LineFeatures) -> bool:
     )
 
 
+_NAME_OUTLET_RE = re.compile(
+    r"^(?P<name>[A-Z][\w.'’-]*(?:,?\s+[A-Z][\w.'’-]*){1,5})\s+[-–—|]\s+(?P<outlet>\S+(?:\s+\S+){0,2})$"
+)
+
+
+def _name_and_outlet(text: str) -> bool:
+    """A byline naming the writer and the outlet: "Dewi Anggraini - detikNews"."""
+    m = _NAME_OUTLET_RE.match(text)
+    if not m:
+        return False
+    title, suffix = strip_outlet_suffix(text)
+    if suffix is None:
+        return False
+    authors, _ = parse_byline(title)
+    return bool(authors) and " ".join(authors).count(" ") + 1 == len(title.split())
+
+
 def _title_like(f: LineFeatures) -> bool:
     return 1 <= f.n_words <= 25 and not f.ends_period and not f.strong and not f.binary
 
@@ -380,6 +397,9 @@ def classify_lines(
             if label is not None:
                 out[i] = label
                 continue
+        if f.n_words <= 8 and _name_and_outlet(f.text):
+            out[i] = (K.BYLINE, "name-and-outlet", 0.9)
+            continue
         if f.n_words <= 4 and _DATELINE_ONLY_RE.match(f.text):
             out[i] = (K.DATELINE, "dateline-only", 0.9)
             continue
@@ -409,13 +429,16 @@ def classify_lines(
         if rule.span == "run":
             list_lines.append(i)
         taken, blanks, j = 0, 0, i + 1
+        spaced: bool | None = None  # are the list's items separated by blank lines?
         while j < n and taken < 15:
             if feats[j].blank:
                 blanks += 1
-                if blanks >= 3:
+                if blanks >= 3 or (spaced is False and rule.span == "run"):
                     break
                 j += 1
                 continue
+            if spaced is None:
+                spaced = blanks > 0
             blanks = 0
             if out[j] is not None or not _title_like(feats[j]):
                 break
@@ -601,8 +624,9 @@ def _find_title(
             score -= 0.5
         if f.title_ratio >= 0.5:
             score += 0.5
-        if strip_outlet_suffix(f.text)[1] is not None:
-            score += 1.0
+        base, suffix = strip_outlet_suffix(f.text)
+        if suffix is not None:
+            score += 1.0 if len(base.split()) >= 3 else -2.0
         if f.text.endswith(")") or ". " in f.text:
             score -= 1.5  # a caption or a sentence, not a headline
         prev = i - 1

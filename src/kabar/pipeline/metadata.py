@@ -707,10 +707,11 @@ _CREDIT_LABEL_RE = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_SLASH_RE = re.compile(r"\((?P<credit>[^()]{2,60}?\s*/\s*[^()]{1,60}?)\)\s*\.?$")
+_DATEISH_RE = re.compile(r"\d\s*/|/\s*\d|^\s*\d")  # "(20/1)", "(2/3 warga)": not credits
 _CREDIT_BARE_RE = re.compile(r"\((?P<credit>[^()/]{2,40})\)\s*\.?$")
 _PHOTO_ORGS_RE = re.compile(
     r"\b(afp|reuters|ap|ap photo|epa|epa-efe|getty images?|antara foto|antara|xinhua|anadolu|"
-    r"istimewa|dok|dokumentasi|shutterstock|istock|bloomberg|kyodo|yonhap|sputnik|tass|"
+    r"istimewa|dok|dokumentasi|shutterstock|istock|istockphoto|bloomberg|kyodo|yonhap|sputnik|tass|"
     r"instagram|twitter|facebook|youtube|tiktok|x\.com|unsplash|pexels|freepik|"
     r"pool|handout|ist|humas|ilustrasi|foto)\b",
     re.IGNORECASE,
@@ -737,7 +738,7 @@ def split_photo_credit(text: str, *, bare: bool = False) -> tuple[str, str] | No
         caption = stripped[: len(stripped) - len(m.group(0))].rstrip()
         if (
             all(p and not p.isdigit() for p in parts)
-            and not any(ch.isdigit() for ch in credit)
+            and not _DATEISH_RE.search(credit)
             and (
                 _PHOTO_ORGS_RE.search(credit)
                 or any(p.isupper() and len(p) > 1 for p in parts)
@@ -814,9 +815,10 @@ def find_source_credits(text: str) -> list[tuple[str, str]]:
 
 
 _RELATED_PREFIX_RE = re.compile(
-    r"^(?:(?:baca|simak|lihat|cek|tonton|klik)(?:\s+(?:juga|pula))?|pilihan\s+(?:editor|redaksi)|"
+    r"^(?:(?:simak|tonton|saksikan)\s+(?:juga\s+)?video(?:nya)?|"
+    r"(?:baca|simak|lihat|cek|tonton|klik)(?:\s+(?:juga|pula))?|pilihan\s+(?:editor|redaksi)|"
     r"(?:berita|artikel)\s+terkait|read\s+(?:more|also)|also\s+read|see\s+also|related|"
-    r"recommended|watch|(?:simak|tonton|saksikan)\s+(?:juga\s+)?video(?:nya)?)\s*[:：\-–—»>]*\s*",
+    r"recommended|watch)\s*[:：\-–—»>]*\s*",
     re.IGNORECASE,
 )
 
