@@ -4,7 +4,7 @@
 
 Sources, in order of trust:
 
-* **Babel (CLDR)**: Indonesian names of every country and region (``Locale("id").territories``,
+* **Babel (CLDR)**: Indonesian names of every country and world region (``Locale("id").territories``,
   e.g. KR → "Korea Selatan", CN → "Tiongkok"), plus "Uni Eropa" and "Perserikatan
   Bangsa-Bangsa".
 * **pycountry (ISO 3166)**: the English name, common name and official name of each country as
@@ -678,6 +678,46 @@ TITLES: dict[str, str] = {
     "Pesepak bola": "role",
     "Striker": "role",
     "Kiper": "role",
+    **{
+        t: "role"
+        for t in [
+            "Menteri Luar Negeri",
+            "Menteri Dalam Negeri",
+            "Menteri Pertahanan",
+            "Menteri Keuangan",
+            "Menteri Perdagangan",
+            "Menteri Kesehatan",
+            "Menteri Agama",
+            "Menteri Sosial",
+            "Menteri Pertanian",
+            "Menteri Perhubungan",
+            "Menteri Perindustrian",
+            "Menteri BUMN",
+            "Menteri Sekretaris Negara",
+            "Menteri Koordinator",
+            "Menteri Pendidikan",
+            "Menteri Hukum",
+            "Menteri Investasi",
+            "Menteri Pariwisata",
+            "Menteri Ketenagakerjaan",
+            "Kepala Staf",
+            "Kepala Negara",
+            "Kepala Pemerintahan",
+            "Kepala Daerah",
+            "Ketua DPR",
+            "Ketua MPR",
+            "Ketua Harian",
+            "Wakil Perdana Menteri",
+            "Wakil Ketua Umum",
+            "Sekretaris Negara",
+            "Sekretaris Kabinet",
+            "Jaksa Penuntut Umum",
+            "Pelaksana Tugas",
+            "Plt",
+            "Pj",
+            "Penjabat",
+        ]
+    },
 }
 
 # Head words that start (or end) an organisation or a place name.
@@ -875,6 +915,14 @@ def build() -> dict[str, int]:
         # ISO's inverted forms ("Korea, Republic of") never occur in running text.
         aliases = {a for a in aliases if a and a != name and "," not in a}
         rows.append((name, "GPE", "Negara", sorted(aliases), ""))
+    # CLDR's world regions ("Asia", "Eropa", "Asia Tenggara"); "Bagian" forms are rare in news.
+    for code, name in locale.territories.items():
+        if code.isdigit() and code != "001":
+            short = name.replace(" Bagian ", " ")
+            rows.append((short, "LOC", "Kawasan", [name] if short != name else [], ""))
+    rows.append(("Asia-Pasifik", "LOC", "Kawasan", ["Asia Pasifik"], ""))
+    rows.append(("Indo-Pasifik", "LOC", "Kawasan", ["Indo Pasifik"], ""))
+    rows.append(("Timur Tengah", "LOC", "Kawasan", [], ""))
     for sub in pycountry.subdivisions.get(country_code="ID"):
         if sub.type not in {"Province", "Capital district", "Special region"}:
             continue

@@ -159,7 +159,7 @@ def sentence_key(tokens: Iterable[str]) -> str:
     return "\x1f".join(t.lower() for t in tokens)
 
 
-def test_keys(root: Path, names: Iterable[str] | None = None) -> set[str]:
+def held_out_keys(root: Path, names: Iterable[str] | None = None) -> set[str]:
     """Keys of every sentence in every test split (all folds) of the named datasets."""
     keys: set[str] = set()
     for name in names or DATASETS:

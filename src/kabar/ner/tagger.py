@@ -1,0 +1,127 @@
+"""Train and run the CRF taggers (python-crfsuite), and turn tags into character spans."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pycrfsuite
+
+from kabar.ner.data import Sentence
+from kabar.ner.features import Featurizer
+from kabar.ner.lexicon import MODELS_DIR
+from kabar.ner.metrics import chunks
+from kabar.ner.tokenize import split_sentences, tokenize
+
+#: The unified model the pipeline ships (labels PER, ORG, LOC, EVT).
+DEFAULT_MODEL = MODELS_DIR / "ner_id.crfsuite"
+
+DEFAULT_PARAMS: dict[str, float | int | bool] = {
+    "c1": 0.05,
+    "c2": 0.05,
+    "max_iterations": 150,
+    "feature.possible_transitions": True,
+}
+
+
+def train_crf(
+    sentences: Iterable[Sentence],
+    model_path: Path,
+    params: dict[str, float | int | bool] | None = None,
+    featurizer: Featurizer | None = None,
+    verbose: bool = False,
+) -> Path:
+    """Train an L-BFGS CRF (L1 + L2) on ``(tokens, tags)`` sentences and save it."""
+    feats = featurizer or Featurizer()
+    trainer = pycrfsuite.Trainer(verbose=verbose)
+    for tokens, tags in sentences:
+        if tokens:
+            trainer.append(feats.sentence(tokens), tags)
+    trainer.set_params({**DEFAULT_PARAMS, **(params or {})})
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+    return model_path
+
+
+class CrfTagger:
+    """A loaded CRF model with its featurizer; ``tag`` is safe to call from one thread."""
+
+    def __init__(self, model_path: Path, featurizer: Featurizer | None = None) -> None:
+        self.path = model_path
+        self.featurizer = featurizer or Featurizer()
+        self._tagger = pycrfsuite.Tagger()
+        self._tagger.open(str(model_path))
+        self.labels: tuple[str, ...] = tuple(self._tagger.labels())
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        if not tokens:
+            return []
+        return list(self._tagger.tag(self.featurizer.sentence(list(tokens))))
+
+    def tag_many(self, sentences: Iterable[Sequence[str]]) -> list[list[str]]:
+        return [self.tag(tokens) for tokens in sentences]
+
+    def tag_with_confidence(self, tokens: Sequence[str]) -> tuple[list[str], list[float]]:
+        """Tags and, per token, the marginal probability of its tag."""
+        if not tokens:
+            return [], []
+        tags = list(self._tagger.tag(self.featurizer.sentence(list(tokens))))
+        probs = [self._tagger.marginal(t, i) for i, t in enumerate(tags)]
+        return tags, probs
+
+
+_LOCK = threading.Lock()
+
+
+@cache
+def default_tagger() -> CrfTagger | None:
+    """The shipped model, loaded once per process; None when it is not there."""
+    with _LOCK:
+        if not DEFAULT_MODEL.is_file():
+            return None
+        return CrfTagger(DEFAULT_MODEL)
+
+
+@dataclass(frozen=True)
+class TextEntity:
+    text: str
+    label: str
+    start: int  # character offsets into the tagged text
+    end: int
+    score: float
+
+
+#: Lines longer than this many tokens are tagged in windows (bounded memory per call).
+def _casefold_view(tokens: list[str]) -> list[str]:
+    """All-caps headlines tag better in the lowercase view the model also learnt (NERP)."""
+    return [t.lower() if t.isupper() and len(t) > 3 else t for t in tokens]
+
+
+def tag_text(text: str, tagger: CrfTagger | None = None) -> list[TextEntity]:
+    """Entities in one line of text, with character offsets into ``text``.
+
+    Sentences are tagged one at a time (at most 120 tokens each), so time and memory stay
+    linear in the length of the text.
+    """
+    tagger = tagger or default_tagger()
+    if tagger is None or not text.strip():
+        return []
+    toks = tokenize(text)
+    if not toks:
+        return []
+    words = [t for t, _, _ in toks]
+    letters = [w for w in words if w[:1].isalpha()]
+    shouting = len(letters) >= 3 and sum(w.isupper() for w in letters) > 0.7 * len(letters)
+    out: list[TextEntity] = []
+    for s, e in split_sentences(toks):
+        sent = words[s:e]
+        view = _casefold_view(sent) if shouting else sent
+        tags, probs = tagger.tag_with_confidence(view)
+        for label, a, b in chunks(tags):
+            start, end = toks[s + a][1], toks[s + b - 1][2]
+            score = min(probs[a:b]) if probs else 1.0
+            out.append(TextEntity(text[start:end], label, start, end, score))
+    return out

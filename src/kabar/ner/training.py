@@ -1,0 +1,170 @@
+"""Training sets and training runs for the shipped model and the evaluation models.
+
+Leakage rule: a training set never holds a sentence (lowercased token sequence) that occurs in
+a test split the model is scored on. The corpora share many sentences (NERP ↔ UGM ↔ idner,
+and 66 NERP test sentences sit in NERP train), so every set below is filtered by key.
+
+* **Evaluation models** (one per corpus and fold, native labels): the corpus's own train
+  split, plus its dev split for the final run (``with_dev``), plus, when ``augment`` is set,
+  the other corpora mapped onto this corpus's types (and lowercased for NERP), all minus the
+  sentences of this corpus's test split (and of the dev split when dev is held out).
+* **Shipped model** (kabar labels PER/ORG/LOC/EVT): every train and dev split of all five
+  corpora plus the IndoLEM folds, minus every sentence of the NERGrit, NERP and
+  idner-news-2k test splits. NER UGM and NER UI are 5-fold corpora whose test folds cover the
+  whole corpus, so the shipped model does see their text: it is never scored on them (their
+  scores come from the per-fold evaluation models).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from kabar.ner.data import (
+    DATASETS,
+    Sentence,
+    load_split,
+    map_tag,
+    repair_bio,
+    sentence_key,
+)
+from kabar.ner.features import Featurizer
+from kabar.ner.tagger import train_crf
+
+#: Native type names of each corpus for the kabar labels it can take from other corpora.
+NATIVE_TYPES: dict[str, dict[str, str]] = {
+    "nergrit": {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORGANISATION"},
+    "nerp": {"PER": "PPL", "LOC": "PLC"},
+    "ugm": {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"},
+    "ui": {"PER": "PERSON", "LOC": "LOCATION", "ORG": "ORGANIZATION"},
+    "idner": {"PER": "PER", "LOC": "LOC", "ORG": "ORG"},
+}
+
+#: CRF settings per model (c1: L1, c2: L2); chosen on the dev splits.
+PARAMS: dict[str, dict[str, float | int | bool]] = {
+    "default": {"c1": 0.05, "c2": 0.3, "max_iterations": 150},
+    "unified": {"c1": 0.2, "c2": 0.05, "max_iterations": 150},
+}
+
+#: Which evaluation models borrow the other corpora (decided on the dev splits).
+AUGMENT: dict[str, bool] = {
+    "nergrit": False,
+    "nerp": False,
+    "ugm": False,
+    "ui": False,
+    "idner": False,
+}
+
+SHIPPED_TEST_SPLITS: tuple[str, ...] = ("nergrit", "nerp", "idner")
+
+
+@dataclass(frozen=True)
+class TrainingSet:
+    sentences: list[Sentence]
+    removed: int  # sentences dropped because they are in a test (or held-out) split
+    borrowed: int  # sentences taken from other corpora
+
+
+def _keys(sentences: Iterable[Sentence]) -> set[str]:
+    return {sentence_key(t) for t, _ in sentences}
+
+
+def _all_sentences(root: Path, name: str, scheme: str) -> list[Sentence]:
+    """Every distinct sentence of a corpus (all splits, all folds)."""
+    spec = DATASETS[name]
+    seen: set[str] = set()
+    out: list[Sentence] = []
+    for split in ("train", "dev", "test"):
+        for fold in range(1, spec.folds + 1):
+            for sent in load_split(root, name, split, fold, scheme):  # type: ignore[arg-type]
+                key = sentence_key(sent[0])
+                if key not in seen:
+                    seen.add(key)
+                    out.append(sent)
+    return out
+
+
+def evaluation_set(
+    root: Path, target: str, fold: int = 1, *, with_dev: bool = True, augment: bool | None = None
+) -> TrainingSet:
+    augment = AUGMENT.get(target, False) if augment is None else augment
+    banned = _keys(load_split(root, target, "test", fold))
+    if not with_dev:
+        banned |= _keys(load_split(root, target, "dev", fold))
+    own = load_split(root, target, "train", fold)
+    if with_dev:
+        own = own + load_split(root, target, "dev", fold)
+    kept = [s for s in own if sentence_key(s[0]) not in banned]
+    removed = len(own) - len(kept)
+    borrowed = 0
+    if augment:
+        types = NATIVE_TYPES[target]
+        lower = not DATASETS[target].cased
+        seen = banned | _keys(kept)
+        for name in DATASETS:
+            if name == target:
+                continue
+            for tokens, tags in _all_sentences(root, name, "kabar"):
+                key = sentence_key(tokens)
+                if key in seen:
+                    removed += key in banned
+                    continue
+                seen.add(key)
+                mapped = [
+                    t[:2] + types[t[2:]] if t != "O" and t[2:] in types else "O" for t in tags
+                ]
+                kept.append(([w.lower() for w in tokens] if lower else tokens, mapped))
+                borrowed += 1
+    return TrainingSet([(t, repair_bio(g)) for t, g in kept], removed, borrowed)
+
+
+def shipped_set(root: Path) -> TrainingSet:
+    banned: set[str] = set()
+    for name in SHIPPED_TEST_SPLITS:
+        banned |= _keys(load_split(root, name, "test"))
+    kept: list[Sentence] = []
+    seen: set[str] = set()
+    removed = 0
+    for name, spec in DATASETS.items():
+        splits = ("train", "dev") if spec.folds == 1 else ("train", "dev", "test")
+        for split in splits:
+            for fold in range(1, spec.folds + 1):
+                for tokens, tags in load_split(root, name, split, fold, "kabar"):
+                    key = sentence_key(tokens)
+                    if key in banned:
+                        removed += 1
+                        continue
+                    # The same sentence in two corpora: keep the first (cased corpora first).
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    kept.append((tokens, repair_bio(tags)))
+    return TrainingSet(kept, removed, 0)
+
+
+def train_evaluation_model(
+    root: Path,
+    target: str,
+    fold: int,
+    out: Path,
+    *,
+    with_dev: bool = True,
+    augment: bool | None = None,
+    params: dict[str, float | int | bool] | None = None,
+) -> TrainingSet:
+    data = evaluation_set(root, target, fold, with_dev=with_dev, augment=augment)
+    train_crf(data.sentences, out, params or PARAMS.get(target, PARAMS["default"]), Featurizer())
+    return data
+
+
+def train_shipped_model(
+    root: Path, out: Path, params: dict[str, float | int | bool] | None = None
+) -> TrainingSet:
+    data = shipped_set(root)
+    train_crf(data.sentences, out, params or PARAMS["unified"], Featurizer())
+    return data
+
+
+def native_to_kabar(tags: list[str]) -> list[str]:
+    return [map_tag(t, "kabar") for t in tags]
