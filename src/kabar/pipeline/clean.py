@@ -94,6 +94,11 @@ class BoilerplateRule:
     pattern: str
     case_sensitive: bool
 
+    @property
+    def anywhere(self) -> bool:
+        """The pattern looks inside the line (``.*``), not at its start."""
+        return ".*" in self.pattern[:4] or "|.*" in self.pattern
+
 
 @cache
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
@@ -184,13 +189,23 @@ class LineFeatures:
     @property
     def strong(self) -> bool:
         """Looks like an article paragraph on its own."""
-        if self.foreign:
-            return self.n_chars >= 100
+        if self.foreign:  # scripts without spaces: count characters, not words
+            return self.n_chars >= 80 or (self.n_chars >= 30 and self.ends_sentence)
         return (
             self.n_words >= 15
             and self.stop_ratio >= 0.08
             and not self.link_like
             and (self.ends_sentence or self.n_words >= 25 or self.commas >= 2)
+        )
+
+    @property
+    def prose(self) -> bool:
+        """A long line of running text: many function words, few capitalised words."""
+        return (
+            self.n_words > 20
+            and self.stop_ratio >= 0.22
+            and self.title_ratio < 0.3
+            and self.ends_sentence
         )
 
     @property
@@ -209,7 +224,7 @@ def line_features(raw: str) -> LineFeatures:
         text = _SPACE_RE.sub(" ", text)
     f = LineFeatures(text=text, n_chars=len(text))
     head = text if len(text) <= _MAX_FEATURE_CHARS else text[:_MAX_FEATURE_CHARS]
-    if not head.isprintable():
+    if not head.isprintable() or "\ufffd" in head:
         bad = len(_CONTROL_RE.findall(head))
         if bad * 20 > len(head):
             f.binary = True
@@ -222,7 +237,7 @@ def line_features(raw: str) -> LineFeatures:
         f.title_ratio = sum(1 for w in words if w[0].isupper()) / len(words)
     tail = text.rstrip(_TRAILING_CLOSERS)
     last = tail[-1:] if tail else ""
-    f.ends_sentence = last in ".!?…"
+    f.ends_sentence = last in ".!?…。！？"
     f.ends_period = last == "." and not tail.endswith("..")
     f.commas = head.count(",")
     f.has_digit = any(ch.isdigit() for ch in head)
@@ -378,6 +393,8 @@ def classify_lines(
         if f.n_chars > _LONG_LINE:
             continue
         rule = matcher.match(f.text, f.n_words) if f.n_words <= matcher.max_words else None
+        if rule is not None and rule.anywhere and f.prose:
+            rule = None  # a real paragraph that merely mentions "Google News" stays text
         if rule is not None:
             if rule.span != "line":
                 headers.append((i, rule))

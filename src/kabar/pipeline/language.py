@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 FIRST_SAMPLE = 600
 FULL_SAMPLE = 1500
 SURE = 0.9  # a first guess at least this confident (and not Malay) is kept
+#: news prose has 15-40% function words; below this share the text is not id/ms/en
+MIN_FUNCTION_WORDS = 0.06
 
 #: score at or above which an article is flagged as machine-translated
 MT_THRESHOLD = 3.0
@@ -89,11 +91,12 @@ def _stopwords(lang: str) -> frozenset[str]:
     return frozenset(load_list(lang, "stopwords.txt"))
 
 
-def _function_word_share(sample: str) -> float:
+def _function_word_share(sample: str, code: str | None) -> float | None:
+    """Share of the guessed language's function words; None when the sample is too short."""
     words = re.findall(r"[a-z]+", sample.lower())
-    if not words:
-        return 0.0
-    known = _stopwords("id") | _stopwords("en")
+    if len(words) < 15:
+        return None
+    known = _stopwords("en" if code == "en" else "id")
     return sum(1 for w in words if w in known) / len(words)
 
 
@@ -108,9 +111,10 @@ def detect_language(text: str) -> LanguageGuess:
     best = _lingua(sample[:FIRST_SAMPLE])
     if (best.confidence < SURE or best.code == "ms") and len(sample) > FIRST_SAMPLE:
         best = _lingua(sample)
-    if _function_word_share(sample) < 0.04:
-        # lingua must choose among id/ms/en; a Latin-script page with almost none of their
-        # function words is in some other language (French, Javanese, Tagalog, ...)
+    share = _function_word_share(sample, best.code)
+    if share is not None and share < MIN_FUNCTION_WORDS:
+        # lingua must choose among id/ms/en; a Latin-script text with almost none of the
+        # guessed language's function words is in another language (French, Tagalog, ...)
         return LanguageGuess("und", 0.0, f"not id/ms/en (lingua said {best.code})")
     return best
 

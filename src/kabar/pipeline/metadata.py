@@ -195,7 +195,7 @@ def _grammar() -> _DateGrammar:
         flags,
     )
     num = re.compile(
-        rf"(?<![\w/.]){dayname}\(?(?P<d>[0-3]?\d)(?P<sep>[/.-])(?P<m>[01]?\d)(?P=sep)"
+        rf"(?<![\w/.]){dayname}\(?(?P<d>[0-3]?\d)(?P<sep>[/.-])(?P<m>[0-3]?\d)(?P=sep)"
         r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.]|-\d)\)?",
         flags,
     )
@@ -466,6 +466,11 @@ _OUTLETISH_RE = re.compile(
 )
 
 
+def _squash(text: str) -> str:
+    """ "Kabar Example", "kabar.example", "KABAR-EXAMPLE" → "kabarexample"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 def strip_outlet_suffix(title: str, outlet: str | None = None) -> tuple[str, str | None]:
     """``"Judul - JPNN.COM"`` → ``("Judul", "JPNN.COM")``; titles without one come back as is.
 
@@ -481,7 +486,8 @@ def strip_outlet_suffix(title: str, outlet: str | None = None) -> tuple[str, str
         return text, None
     known = lookup_outlet(suffix)
     same = outlet is not None and (
-        suffix.casefold() == outlet.casefold()
+        _squash(suffix) == _squash(outlet)
+        or (len(_squash(suffix)) >= 4 and _squash(outlet).startswith(_squash(suffix)))
         or (known is not None and known.name == (lookup_outlet(outlet) or known).name)
     )
     if known or same or _OUTLETISH_RE.search(suffix):
