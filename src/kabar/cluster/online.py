@@ -1,0 +1,425 @@
+"""Single-pass incremental story clustering over a growing corpus.
+
+Each new article is compared with the *live* stories only: stories found through an inverted
+index of their centroids' heaviest features (postings ``story_terms``) whose last article is
+within ``window_days`` of the new one. It joins the most similar story when the cosine
+clears ``threshold``, otherwise it starts a new story. Evidence accumulates: once a story has
+grown, it is compared with its neighbours and merged when their centroids have converged
+(``merge_threshold``), and a story that has grown into two separate groups is split.
+
+State (all through :mod:`kabar.cluster.state`, i.e. the store or memory):
+
+- namespace ``cluster``: ``df`` (document frequencies), ``story:<id>`` (centroid, members,
+  times), ``doc:<article id>`` (the article's vector and its story);
+- postings ``story_terms``: feature → story ids (the candidate index).
+
+The per-article cost depends on the number of candidate stories, not on the corpus size.
+Same input order, same result: every tie is broken by id, nothing depends on hash order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from kabar.cluster import represent
+from kabar.cluster.represent import DocFreq, Vector, dot, top_terms, unit
+from kabar.cluster.state import MemoryState, StateBackend
+from kabar.models import Article
+
+NS = "cluster"
+TERMS_NS = "story_terms"
+
+
+@dataclass
+class ClusterConfig:
+    threshold: float = 0.24  # join the best story at or above this cosine
+    merge_threshold: float = 0.40  # merge two stories whose centroids are this close
+    window_days: float = 14.0  # live stories: last article at most this long before
+    doc_terms: int = 250  # features kept per article vector
+    centroid_terms: int = 400  # features kept per story centroid
+    index_terms: int = 30  # centroid features posted to the candidate index
+    query_terms: int = 30  # article features looked up in the candidate index
+    max_candidates: int = 200
+    split_every: int = 8  # try a split each time a story has grown by this many articles
+    split_threshold: float = 0.12  # split when the two halves are less similar than this
+    weights: dict[str, float] = field(default_factory=lambda: dict(represent.BLOCK_WEIGHTS))
+
+
+@dataclass
+class StoryState:
+    id: str
+    centroid: Vector = field(default_factory=dict)  # sum of member unit vectors
+    members: list[str] = field(default_factory=list)
+    weight: int = 0  # members that moved the centroid (duplicates do not)
+    first_seen: float | None = None
+    last_seen: float | None = None
+    grown_since_split: int = 0
+
+    def direction(self) -> Vector:
+        return unit(self.centroid)
+
+    def to_bytes(self) -> bytes:
+        payload = {
+            "c": {k: round(v, 5) for k, v in self.centroid.items()},
+            "m": self.members,
+            "w": self.weight,
+            "f": self.first_seen,
+            "l": self.last_seen,
+            "g": self.grown_since_split,
+        }
+        return zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
+
+    @classmethod
+    def from_bytes(cls, story_id: str, blob: bytes) -> StoryState:
+        p = json.loads(zlib.decompress(blob))
+        return cls(story_id, p["c"], p["m"], p["w"], p["f"], p["l"], p.get("g", 0))
+
+
+@dataclass
+class DocState:
+    story_id: str
+    vector: Vector
+    when: float | None
+    duplicate: bool = False
+
+    def to_bytes(self) -> bytes:
+        payload = {
+            "s": self.story_id,
+            "v": {k: round(v, 5) for k, v in self.vector.items()},
+            "t": self.when,
+            "d": self.duplicate,
+        }
+        return zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> DocState:
+        p = json.loads(zlib.decompress(blob))
+        return cls(p["s"], p["v"], p["t"], p.get("d", False))
+
+
+def story_id_for(article_id: str) -> str:
+    return "s" + hashlib.sha1(article_id.encode()).hexdigest()[:15]
+
+
+def article_time(article: Article) -> float | None:
+    stamp = article.published.value if article.published else article.fetched_at
+    if stamp is None:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.timestamp()
+
+
+def _add(into: Vector, vec: Vector, sign: float = 1.0) -> None:
+    for k, x in vec.items():
+        v = into.get(k, 0.0) + sign * x
+        if abs(v) < 1e-9:
+            into.pop(k, None)
+        else:
+            into[k] = v
+
+
+def _trim(vec: Vector, k: int) -> Vector:
+    if len(vec) <= k:
+        return vec
+    return {t: vec[t] for t in top_terms(vec, k)}
+
+
+class OnlineClusterer:
+    """The incremental clusterer; one instance per batch, state read from and written back."""
+
+    def __init__(self, backend: StateBackend | None = None, config: ClusterConfig | None = None):
+        self.backend: StateBackend = backend if backend is not None else MemoryState()
+        self.config = config or ClusterConfig()
+        blob = self.backend.get_state(NS, ["df"]).get("df")
+        self.df = DocFreq.from_bytes(blob) if blob else DocFreq()
+        self.stories: dict[str, StoryState] = {}
+        self.docs: dict[str, DocState] = {}
+        self.dirty_stories: set[str] = set()
+        self.deleted_stories: set[str] = set()
+        self.dirty_docs: set[str] = set()
+        self.reindex: set[str] = set()
+        self.overlay: dict[str, set[str]] = {}  # index entries not yet written to the backend
+
+    # --- state access ----------------------------------------------------------------------
+    def _story(self, story_id: str) -> StoryState | None:
+        if story_id in self.deleted_stories:
+            return None
+        if story_id not in self.stories:
+            blob = self.backend.get_state(NS, [f"story:{story_id}"]).get(f"story:{story_id}")
+            if blob is None:
+                return None
+            self.stories[story_id] = StoryState.from_bytes(story_id, blob)
+        return self.stories[story_id]
+
+    def _doc(self, article_id: str) -> DocState | None:
+        if article_id not in self.docs:
+            blob = self.backend.get_state(NS, [f"doc:{article_id}"]).get(f"doc:{article_id}")
+            if blob is None:
+                return None
+            self.docs[article_id] = DocState.from_bytes(blob)
+        return self.docs[article_id]
+
+    def _candidates(self, vec: Vector, when: float | None, exclude: str | None = None) -> list[StoryState]:
+        cfg = self.config
+        keys = top_terms(vec, cfg.query_terms)
+        hits: dict[str, float] = {}
+        posted = self.backend.get_postings(TERMS_NS, keys)
+        for key in keys:
+            for sid in set(posted.get(key, ())) | self.overlay.get(key, set()):
+                hits[sid] = hits.get(sid, 0.0) + vec.get(key, 0.0)
+        ranked = sorted(hits, key=lambda s: (-hits[s], s))[: cfg.max_candidates]
+        out = []
+        window = cfg.window_days * 86400.0
+        for sid in sorted(ranked):
+            if sid == exclude:
+                continue
+            story = self._story(sid)
+            if story is None or not story.members:
+                continue
+            if when is not None and story.last_seen is not None:
+                if abs(when - story.last_seen) > window and not (
+                    story.first_seen is not None and story.first_seen - window <= when <= story.last_seen
+                ):
+                    continue
+            out.append(story)
+        return out
+
+    # --- the algorithm ---------------------------------------------------------------------
+    def vectorise(self, article: Article, learn: bool = True) -> Vector:
+        feats = represent.extract(article)
+        if learn:
+            self.df.add(feats)
+        return _trim(represent.weigh(feats, self.df, self.config.weights), self.config.doc_terms)
+
+    def add(self, article: Article, duplicate_of: str | None = None) -> str:
+        """Assign one article (new or re-ingested) to a story; returns the story id."""
+        cfg = self.config
+        when = article_time(article)
+        previous = self._doc(article.id)
+        if previous is not None:
+            self._detach(article.id, previous)
+        vec = self.vectorise(article, learn=previous is None)
+
+        if duplicate_of and duplicate_of != article.id:
+            dup = self._doc(duplicate_of)
+            story = self._story(dup.story_id) if dup else None
+            if story is not None:
+                self._attach(story, article.id, vec, when, duplicate=True)
+                return story.id
+
+        if not vec:
+            # No usable text: a story of its own rather than noise in someone else's.
+            sid = previous.story_id if previous else story_id_for(article.id)
+            story = self._story(sid) or StoryState(sid)
+            self.stories[sid] = story
+            self.deleted_stories.discard(sid)
+            self._attach(story, article.id, vec, when)
+            return sid
+
+        best: StoryState | None = None
+        best_sim = 0.0
+        candidates = self._candidates(vec, when)
+        for story in candidates:
+            sim = dot(vec, story.direction())
+            if previous is not None and story.id == previous.story_id:
+                sim += 0.05  # an edited article keeps its story unless the evidence moved
+            if sim > best_sim or (sim == best_sim and best is not None and story.id < best.id):
+                best, best_sim = story, sim
+        if best is None or best_sim < cfg.threshold:
+            sid = previous.story_id if previous else story_id_for(article.id)
+            existing = self._story(sid)
+            if existing is not None and existing.members and previous is not None:
+                sid = story_id_for(article.id + "#" + str(len(existing.members)))
+            best = existing if existing is not None and not existing.members else StoryState(sid)
+            self.stories[best.id] = best
+            self.deleted_stories.discard(best.id)
+            self._attach(best, article.id, vec, when)
+            return best.id
+        self._attach(best, article.id, vec, when)
+        merged = self._maybe_merge(best, candidates)
+        self._maybe_split(merged)
+        doc = self.docs[article.id]
+        return doc.story_id
+
+    def _attach(
+        self, story: StoryState, article_id: str, vec: Vector, when: float | None, duplicate: bool = False
+    ) -> None:
+        cfg = self.config
+        story.members.append(article_id)
+        if not duplicate:
+            _add(story.centroid, vec)
+            story.centroid = _trim(story.centroid, cfg.centroid_terms)
+            story.weight += 1
+            story.grown_since_split += 1
+        if when is not None:
+            story.first_seen = when if story.first_seen is None else min(story.first_seen, when)
+            story.last_seen = when if story.last_seen is None else max(story.last_seen, when)
+        self.docs[article_id] = DocState(story.id, vec, when, duplicate)
+        self.dirty_docs.add(article_id)
+        self.dirty_stories.add(story.id)
+        self.reindex.add(story.id)
+        self._index(story)
+
+    def _index(self, story: StoryState) -> None:
+        for term in top_terms(story.centroid, self.config.index_terms):
+            self.overlay.setdefault(term, set()).add(story.id)
+
+    def _detach(self, article_id: str, doc: DocState) -> None:
+        story = self._story(doc.story_id)
+        if story is None or article_id not in story.members:
+            return
+        story.members.remove(article_id)
+        if not doc.duplicate:
+            _add(story.centroid, doc.vector, -1.0)
+            story.weight = max(0, story.weight - 1)
+        self.dirty_stories.add(story.id)
+        self.reindex.add(story.id)
+
+    def _maybe_merge(self, story: StoryState, candidates: list[StoryState]) -> StoryState:
+        direction = story.direction()
+        best, best_sim = None, self.config.merge_threshold
+        for other in candidates:
+            if other.id == story.id or not other.members:
+                continue
+            sim = dot(direction, other.direction())
+            if sim >= best_sim and (best is None or sim > best_sim or other.id < best.id):
+                best, best_sim = other, sim
+        if best is None:
+            return story
+        # The larger (then older by id) story absorbs the smaller: ids stay stable.
+        keep, gone = sorted([story, best], key=lambda s: (-len(s.members), s.id))
+        for aid in gone.members:
+            doc = self._doc(aid)
+            if doc is not None:
+                doc.story_id = keep.id
+                self.dirty_docs.add(aid)
+        keep.members.extend(gone.members)
+        _add(keep.centroid, gone.centroid)
+        keep.centroid = _trim(keep.centroid, self.config.centroid_terms)
+        keep.weight += gone.weight
+        for t in (gone.first_seen, gone.last_seen):
+            if t is not None:
+                keep.first_seen = t if keep.first_seen is None else min(keep.first_seen, t)
+                keep.last_seen = t if keep.last_seen is None else max(keep.last_seen, t)
+        gone.members = []
+        gone.centroid = {}
+        self.deleted_stories.add(gone.id)
+        self.dirty_stories.add(keep.id)
+        self.reindex.add(keep.id)
+        self._index(keep)
+        return keep
+
+    def _maybe_split(self, story: StoryState) -> None:
+        """Two-means over the members' vectors; split off a group that has drifted apart."""
+        cfg = self.config
+        if story.grown_since_split < cfg.split_every or story.weight < 2 * cfg.split_every // 2:
+            return
+        story.grown_since_split = 0
+        docs = [(aid, self._doc(aid)) for aid in story.members]
+        vectors = [(aid, d.vector) for aid, d in docs if d is not None and not d.duplicate and d.vector]
+        if len(vectors) < 6:
+            return
+        # Seeds: the member least similar to the centroid, and the one least similar to it.
+        direction = story.direction()
+        a = min(vectors, key=lambda av: (dot(av[1], direction), av[0]))
+        b = min(vectors, key=lambda av: (dot(av[1], a[1]), av[0]))
+        ca, cb = dict(a[1]), dict(b[1])
+        groups: tuple[list[str], list[str]] = ([], [])
+        for _ in range(5):
+            groups = ([], [])
+            ua, ub = unit(ca), unit(cb)
+            for aid, vec in vectors:
+                (groups[0] if dot(vec, ua) >= dot(vec, ub) else groups[1]).append(aid)
+            if not groups[0] or not groups[1]:
+                return
+            ca, cb = {}, {}
+            for aid, vec in vectors:
+                _add(ca if aid in groups[0] else cb, vec)
+        if min(len(groups[0]), len(groups[1])) < 3 or dot(unit(ca), unit(cb)) >= cfg.split_threshold:
+            return
+        # The group holding the story's first member keeps the id.
+        first = story.members[0]
+        leave = groups[1] if first in groups[0] else groups[0]
+        new = StoryState(story_id_for(leave[0] + "#split"))
+        leave_set = set(leave)
+        for aid in list(story.members):
+            doc = self._doc(aid)
+            if doc is None:
+                continue
+            if aid in leave_set:
+                story.members.remove(aid)
+                if not doc.duplicate:
+                    _add(story.centroid, doc.vector, -1.0)
+                    story.weight -= 1
+                self._attach(new, aid, doc.vector, doc.when, doc.duplicate)
+        self.stories[new.id] = new
+        self.deleted_stories.discard(new.id)
+        self.dirty_stories.update({story.id, new.id})
+        self.reindex.update({story.id, new.id})
+        self._index(story)
+
+    # --- persistence -----------------------------------------------------------------------
+    def flush(self) -> None:
+        """Write changed stories, articles, the index and the frequencies back."""
+        cfg = self.config
+        b = self.backend
+        b.put_state(NS, [("df", self.df.to_bytes())])
+        b.put_state(NS, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)])
+        live = sorted(s for s in self.dirty_stories if s not in self.deleted_stories)
+        b.put_state(NS, [(f"story:{s}", self.stories[s].to_bytes()) for s in live])
+        gone = sorted(self.deleted_stories)
+        if gone:
+            b.delete_state(NS, [f"story:{s}" for s in gone])
+        touched = sorted(self.reindex | self.deleted_stories)
+        if touched:
+            b.delete_postings(TERMS_NS, touched)
+        pairs = []
+        for sid in sorted(self.reindex - self.deleted_stories):
+            story = self.stories.get(sid)
+            if story is None or not story.members:
+                continue
+            pairs.extend((t, sid) for t in top_terms(story.centroid, cfg.index_terms))
+        b.add_postings(TERMS_NS, pairs)
+        self.dirty_docs.clear()
+        self.dirty_stories.clear()
+        self.reindex.clear()
+        self.overlay.clear()
+
+    def assignments(self, article_ids: Iterable[str]) -> dict[str, str]:
+        out = {}
+        for aid in article_ids:
+            doc = self._doc(aid)
+            if doc is not None:
+                out[aid] = doc.story_id
+        return out
+
+    def story_members(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        out = {}
+        for sid in story_ids:
+            story = self._story(sid)
+            if story is not None and story.members:
+                out[sid] = list(story.members)
+        return out
+
+
+def cluster_articles(
+    articles: Iterable[Article],
+    backend: StateBackend | None = None,
+    config: ClusterConfig | None = None,
+    duplicates: dict[str, str] | None = None,
+) -> tuple[dict[str, str], OnlineClusterer]:
+    """Run the single pass over ``articles`` in the given order; article id → story id."""
+    clusterer = OnlineClusterer(backend, config)
+    ids = []
+    duplicates = duplicates or {}
+    for article in articles:
+        clusterer.add(article, duplicates.get(article.id))
+        ids.append(article.id)
+    clusterer.flush()
+    return clusterer.assignments(ids), clusterer
