@@ -38,8 +38,11 @@ TERMS_NS = "story_terms"
 @dataclass
 class ClusterConfig:
     threshold: float = 0.24  # join the best story at or above this cosine
-    merge_threshold: float = 0.40  # merge two stories whose centroids are this close
+    merge_threshold: float = 0.60  # merge two stories whose centroids are this close
     window_days: float = 14.0  # live stories: last article at most this long before
+    # An undated article next to a dated story: the time window cannot vouch for it, so the
+    # text must (a July preview must not join a January visit for want of a date).
+    undated_threshold: float = 0.50
     doc_terms: int = 250  # features kept per article vector
     centroid_terms: int = 400  # features kept per story centroid
     index_terms: int = 30  # centroid features posted to the candidate index
@@ -133,10 +136,17 @@ def _trim(vec: Vector, k: int) -> Vector:
 class OnlineClusterer:
     """The incremental clusterer; one instance per batch, state read from and written back."""
 
-    def __init__(self, backend: StateBackend | None = None, config: ClusterConfig | None = None):
+    def __init__(
+        self,
+        backend: StateBackend | None = None,
+        config: ClusterConfig | None = None,
+        namespace: str = NS,
+        terms_namespace: str = TERMS_NS,
+    ):
         self.backend: StateBackend = backend if backend is not None else MemoryState()
         self.config = config or ClusterConfig()
-        blob = self.backend.get_state(NS, ["df"]).get("df")
+        self.ns, self.terms_ns = namespace, terms_namespace
+        blob = self.backend.get_state(self.ns, ["df"]).get("df")
         self.df = DocFreq.from_bytes(blob) if blob else DocFreq()
         self.stories: dict[str, StoryState] = {}
         self.docs: dict[str, DocState] = {}
@@ -151,7 +161,7 @@ class OnlineClusterer:
         if story_id in self.deleted_stories:
             return None
         if story_id not in self.stories:
-            blob = self.backend.get_state(NS, [f"story:{story_id}"]).get(f"story:{story_id}")
+            blob = self.backend.get_state(self.ns, [f"story:{story_id}"]).get(f"story:{story_id}")
             if blob is None:
                 return None
             self.stories[story_id] = StoryState.from_bytes(story_id, blob)
@@ -159,7 +169,7 @@ class OnlineClusterer:
 
     def _doc(self, article_id: str) -> DocState | None:
         if article_id not in self.docs:
-            blob = self.backend.get_state(NS, [f"doc:{article_id}"]).get(f"doc:{article_id}")
+            blob = self.backend.get_state(self.ns, [f"doc:{article_id}"]).get(f"doc:{article_id}")
             if blob is None:
                 return None
             self.docs[article_id] = DocState.from_bytes(blob)
@@ -169,7 +179,7 @@ class OnlineClusterer:
         cfg = self.config
         keys = top_terms(vec, cfg.query_terms)
         hits: dict[str, float] = {}
-        posted = self.backend.get_postings(TERMS_NS, keys)
+        posted = self.backend.get_postings(self.terms_ns, keys)
         for key in keys:
             for sid in set(posted.get(key, ())) | self.overlay.get(key, set()):
                 hits[sid] = hits.get(sid, 0.0) + vec.get(key, 0.0)
@@ -199,27 +209,33 @@ class OnlineClusterer:
 
     def add(self, article: Article, duplicate_of: str | None = None) -> str:
         """Assign one article (new or re-ingested) to a story; returns the story id."""
-        cfg = self.config
-        when = article_time(article)
         previous = self._doc(article.id)
-        if previous is not None:
-            self._detach(article.id, previous)
         vec = self.vectorise(article, learn=previous is None)
+        return self.place(article.id, vec, article_time(article), duplicate_of)
 
-        if duplicate_of and duplicate_of != article.id:
+    def place(
+        self, item_id: str, vec: Vector, when: float | None, duplicate_of: str | None = None
+    ) -> str:
+        """Assign one item (an article, or a story for storylines) given its vector."""
+        cfg = self.config
+        previous = self._doc(item_id)
+        if previous is not None:
+            self._detach(item_id, previous)
+
+        if duplicate_of and duplicate_of != item_id:
             dup = self._doc(duplicate_of)
             story = self._story(dup.story_id) if dup else None
             if story is not None:
-                self._attach(story, article.id, vec, when, duplicate=True)
+                self._attach(story, item_id, vec, when, duplicate=True)
                 return story.id
 
         if not vec:
             # No usable text: a story of its own rather than noise in someone else's.
-            sid = previous.story_id if previous else story_id_for(article.id)
+            sid = previous.story_id if previous else story_id_for(item_id)
             story = self._story(sid) or StoryState(sid)
             self.stories[sid] = story
             self.deleted_stories.discard(sid)
-            self._attach(story, article.id, vec, when)
+            self._attach(story, item_id, vec, when)
             return sid
 
         best: StoryState | None = None
@@ -229,22 +245,24 @@ class OnlineClusterer:
             sim = dot(vec, story.direction())
             if previous is not None and story.id == previous.story_id:
                 sim += 0.05  # an edited article keeps its story unless the evidence moved
+            if when is None and story.last_seen is not None and sim < cfg.undated_threshold:
+                continue
             if sim > best_sim or (sim == best_sim and best is not None and story.id < best.id):
                 best, best_sim = story, sim
         if best is None or best_sim < cfg.threshold:
-            sid = previous.story_id if previous else story_id_for(article.id)
+            sid = previous.story_id if previous else story_id_for(item_id)
             existing = self._story(sid)
             if existing is not None and existing.members and previous is not None:
-                sid = story_id_for(article.id + "#" + str(len(existing.members)))
+                sid = story_id_for(item_id + "#" + str(len(existing.members)))
             best = existing if existing is not None and not existing.members else StoryState(sid)
             self.stories[best.id] = best
             self.deleted_stories.discard(best.id)
-            self._attach(best, article.id, vec, when)
+            self._attach(best, item_id, vec, when)
             return best.id
-        self._attach(best, article.id, vec, when)
+        self._attach(best, item_id, vec, when)
         merged = self._maybe_merge(best, candidates)
         self._maybe_split(merged)
-        doc = self.docs[article.id]
+        doc = self.docs[item_id]
         return doc.story_id
 
     def _attach(
@@ -369,23 +387,23 @@ class OnlineClusterer:
         """Write changed stories, articles, the index and the frequencies back."""
         cfg = self.config
         b = self.backend
-        b.put_state(NS, [("df", self.df.to_bytes())])
-        b.put_state(NS, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)])
+        b.put_state(self.ns, [("df", self.df.to_bytes())])
+        b.put_state(self.ns, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)])
         live = sorted(s for s in self.dirty_stories if s not in self.deleted_stories)
-        b.put_state(NS, [(f"story:{s}", self.stories[s].to_bytes()) for s in live])
+        b.put_state(self.ns, [(f"story:{s}", self.stories[s].to_bytes()) for s in live])
         gone = sorted(self.deleted_stories)
         if gone:
-            b.delete_state(NS, [f"story:{s}" for s in gone])
+            b.delete_state(self.ns, [f"story:{s}" for s in gone])
         touched = sorted(self.reindex | self.deleted_stories)
         if touched:
-            b.delete_postings(TERMS_NS, touched)
+            b.delete_postings(self.terms_ns, touched)
         pairs = []
         for sid in sorted(self.reindex - self.deleted_stories):
             story = self.stories.get(sid)
             if story is None or not story.members:
                 continue
             pairs.extend((t, sid) for t in top_terms(story.centroid, cfg.index_terms))
-        b.add_postings(TERMS_NS, pairs)
+        b.add_postings(self.terms_ns, pairs)
         self.dirty_docs.clear()
         self.dirty_stories.clear()
         self.reindex.clear()
@@ -423,3 +441,42 @@ def cluster_articles(
         ids.append(article.id)
     clusterer.flush()
     return clusterer.assignments(ids), clusterer
+
+
+def batch_cluster(
+    articles: list[Article], config: ClusterConfig | None = None, refine: int = 2
+) -> dict[str, str]:
+    """Full re-cluster: IDF from the whole corpus first, one pass in time order, then
+    ``refine`` rounds moving each article to its nearest story centroid (k-means steps)."""
+    cfg = config or ClusterConfig()
+    clusterer = OnlineClusterer(MemoryState(), cfg)
+    feats = {a.id: represent.extract(a) for a in articles}
+    for f in feats.values():
+        clusterer.df.add(f)
+    order = sorted(articles, key=lambda a: (article_time(a) or 0.0, a.id))
+    vectors = {
+        a.id: _trim(represent.weigh(feats[a.id], clusterer.df, cfg.weights), cfg.doc_terms)
+        for a in order
+    }
+    for a in order:
+        clusterer.place(a.id, vectors[a.id], article_time(a))
+    assign = clusterer.assignments(vectors)
+    for _ in range(refine):
+        centroids: dict[str, Vector] = {}
+        for aid, sid in assign.items():
+            _add(centroids.setdefault(sid, {}), vectors[aid])
+        directions = {sid: unit(c) for sid, c in centroids.items()}
+        index: dict[str, set[str]] = {}
+        for sid, c in directions.items():
+            for t in top_terms(c, cfg.index_terms):
+                index.setdefault(t, set()).add(sid)
+        moved = {}
+        for aid, vec in vectors.items():
+            cands = {s for t in top_terms(vec, cfg.query_terms) for s in index.get(t, ())}
+            cands.add(assign[aid])
+            best = max(sorted(cands), key=lambda s: dot(vec, directions[s]))
+            moved[aid] = best if dot(vec, directions[best]) >= cfg.threshold else assign[aid]
+        if moved == assign:
+            break
+        assign = moved
+    return assign
