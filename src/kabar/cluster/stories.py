@@ -106,3 +106,40 @@ def _put_stories(store: Any | None, cache: dict[str, Any], stories: list[Story],
 
 def get_stories(store: Any | None, cache: dict[str, Any], ids: Iterable[str]) -> list[Story]:
     return [s for s in (_get_story(store, cache, sid) for sid in sorted(set(ids))) if s is not None]
+
+
+def rebuild_stories(store: Any, batch: int = 500) -> int:
+    """Full re-cluster: forget stories, storylines and their state, replay every stored
+    article in publication order through cluster → storylines → summarise."""
+    from kabar.pipeline.cluster import cluster_stage
+    from kabar.pipeline.registry import StageContext
+    from kabar.pipeline.storylines import storylines_stage
+    from kabar.pipeline.summarise import summarise_stage
+
+    old = [s.id for s in store.list_stories(limit=10**9)]
+    if old:
+        store.delete_stories(old)
+    for ns in ("cluster", "storyline"):
+        store.delete_state(ns)
+    for ns in ("story_terms", "storyline_terms", FP_NS, LSH_NS):
+        store.delete_postings(ns)
+    keys = []
+    for a in store.iter_articles():
+        if getattr(a, "merged_into", None) is None:
+            keys.append((a.published.value.timestamp() if a.published else float("inf"), a.id))
+    keys.sort()
+    ctx = StageContext(store=store)
+    done = 0
+    for start in range(0, len(keys), batch):
+        articles = store.get_articles([aid for _, aid in keys[start : start + batch]])
+        for a in articles:
+            if not a.fingerprint:
+                from kabar.cluster.minhash import article_signature, fingerprint
+
+                a.fingerprint, a.minhash = fingerprint(a), article_signature(a)
+        articles = cluster_stage(articles, ctx)
+        articles = storylines_stage(articles, ctx)
+        articles = summarise_stage(articles, ctx)
+        store.put_articles(articles)
+        done += len(articles)
+    return done
