@@ -42,7 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kabar.lang import load_list, load_tsv
@@ -74,7 +74,7 @@ _TEXT = frozenset({K.BODY, K.LEAD, K.SUBHEADING})
 #: Boilerplate kinds a short unlabelled line takes from two agreeing neighbours.
 _SMOOTH_KINDS = frozenset({K.FOLLOW, K.SHARE, K.AD, K.TAGS, K.MENU})
 
-_MAX_FEATURE_CHARS = 600  # features of very long lines are read from their start only
+_MAX_FEATURE_CHARS = 320  # ratios of long lines are read from their start only
 _LONG_LINE = 20_000  # beyond this a line is not matched against patterns at all
 
 
@@ -115,27 +115,59 @@ def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     return tuple(rules)
 
 
+_BUCKETS = (2, 4, 6, 8, 12, 16, 25, 45)
+
+
+def _bucket(max_words: int) -> int:
+    return next((b for b in _BUCKETS if b >= max_words), max_words)
+
+
 class _RuleMatcher:
     """All rules in one alternation per word-count bucket: one ``match`` call per line."""
 
     def __init__(self, rules: Sequence[BoilerplateRule]) -> None:
         self.rules = list(rules)
-        self.thresholds = sorted({r.max_words for r in rules})
-        self.regexes: dict[int, re.Pattern[str]] = {}
+        # a few word-count buckets (each a compiled alternation), a rule's limit rounded up
+        self.thresholds = sorted({_bucket(r.max_words) for r in rules})
+        self.regexes: dict[tuple[int, bool], re.Pattern[str]] = {}
         for t in self.thresholds:
-            parts = [
-                f"(?P<r{i}>{'(?:' if r.case_sensitive else '(?i:'}{r.pattern}))"
-                for i, r in enumerate(self.rules)
-                if r.max_words >= t
-            ]
-            self.regexes[t] = re.compile("|".join(parts))
+            for anchored_only in (False, True):
+                parts = [
+                    f"(?P<r{i}>{'(?:' if r.case_sensitive else '(?i:'}{r.pattern}))"
+                    for i, r in enumerate(self.rules)
+                    if _bucket(r.max_words) >= t and not (anchored_only and r.anywhere)
+                ]
+                self.regexes[t, anchored_only] = re.compile("|".join(parts) or "(?!)")
         self.max_words = self.thresholds[-1] if self.thresholds else 0
+        # Rules that look inside a line all need one of their literal words (4+ letters) to be
+        # there: one quick search for any of them spares most lines the slow alternatives.
+        words: set[str] = set()
+        for r in self.rules:
+            if r.anywhere:
+                words.update(
+                    re.findall(r"[a-z]{4,}", re.sub(r"\\[a-zA-Z]", " ", r.pattern.lower()))
+                )
+        self.inline_words = frozenset(words)
 
-    def match(self, text: str, n_words: int) -> BoilerplateRule | None:
+    def match(
+        self,
+        text: str,
+        n_words: int,
+        *,
+        anchored_only: bool = False,
+        words: Iterable[str] | None = None,
+    ) -> BoilerplateRule | None:
+        """The first rule matching ``text``; ``anchored_only`` skips rules that look inside
+        the line (a paragraph of running text that mentions "Google News" stays text).
+        ``words`` (the line's lower-cased words) lets lines without any of the inline rules'
+        words skip those rules."""
         k = bisect.bisect_left(self.thresholds, n_words)
         if k >= len(self.thresholds):
             return None
-        m = self.regexes[self.thresholds[k]].match(text)
+        if words is None:
+            words = _WORD_RE.findall(text.lower())
+        anchored_only = anchored_only or self.inline_words.isdisjoint(words)
+        m = self.regexes[self.thresholds[k], anchored_only].match(text)
         if m is None or m.lastgroup is None:
             return None
         return self.rules[int(m.lastgroup[1:])]
@@ -144,6 +176,12 @@ class _RuleMatcher:
 @cache
 def _matcher() -> _RuleMatcher:
     return _RuleMatcher(boilerplate_rules())
+
+
+@lru_cache(maxsize=50_000)
+def _short_line_rule(text: str, n_words: int, prose: bool) -> BoilerplateRule | None:
+    """Rule lookups for short lines, memoised: menus and footers repeat on every page."""
+    return _matcher().match(text, n_words, anchored_only=prose)
 
 
 @cache
@@ -166,6 +204,9 @@ _LINKLIKE_RE = re.compile(
     r"(https?://|www\.|\b[\w-]+\.(?:com|co\.id|id|net|org)\b/|@\w{3,}|#\w{3,})", re.I
 )
 _TRAILING_CLOSERS = "\"”’'»)]*"
+_CAPITALISED_RE = re.compile(r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ]")
+_DIGIT_RE = re.compile(r"\d")
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True)
@@ -185,6 +226,15 @@ class LineFeatures:
     foreign: bool = False  # mostly letters of a non-Latin script
     binary: bool = False  # control characters, replacement characters
     blank: bool = False
+    words: list[str] = field(default_factory=list)  # lower-cased words of the line's head
+    _key: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The line folded for comparison: lower case, letters and digits only."""
+        if self._key is None:
+            self._key = _norm_key(self.text)
+        return self._key
 
     @property
     def strong(self) -> bool:
@@ -213,8 +263,17 @@ class LineFeatures:
         return (self.ends_sentence and self.n_words >= 3) or self.n_words >= 12 or self.strong
 
 
+_SHORT_LINE = 160  # lines up to this long recur across pages (menus, footers): memoised
+
+
 def line_features(raw: str) -> LineFeatures:
-    """Features of one line (cheap: a few C-level string scans and one regex)."""
+    """Features of one line (cheap: a few C-level string scans and regexes)."""
+    if len(raw) <= _SHORT_LINE:
+        return _short_line_features(raw)
+    return _line_features(raw)
+
+
+def _line_features(raw: str) -> LineFeatures:
     text = raw.strip()
     if text and not text.isascii():
         text = _INVISIBLE_RE.sub("", text).strip()
@@ -230,22 +289,26 @@ def line_features(raw: str) -> LineFeatures:
             f.binary = True
             return f
     f.n_words = text.count(" ") + 1
-    words = _WORD_RE.findall(head)
+    words = f.words = _WORD_RE.findall(head.lower())
     if words:
-        sw = _stopwords()
-        f.stop_ratio = sum(1 for w in words if w.lower() in sw) / len(words)
-        f.title_ratio = sum(1 for w in words if w[0].isupper()) / len(words)
+        f.stop_ratio = sum(map(_stopwords().__contains__, words)) / len(words)
+        f.title_ratio = min(1.0, len(_CAPITALISED_RE.findall(head)) / len(words))
     tail = text.rstrip(_TRAILING_CLOSERS)
     last = tail[-1:] if tail else ""
     f.ends_sentence = last in ".!?…。！？"
     f.ends_period = last == "." and not tail.endswith("..")
     f.commas = head.count(",")
-    f.has_digit = any(ch.isdigit() for ch in head)
-    f.link_like = bool(_LINKLIKE_RE.search(head))
+    f.has_digit = _DIGIT_RE.search(head) is not None
+    f.link_like = ("/" in head or "@" in head or "#" in head or "www." in head) and bool(
+        _LINKLIKE_RE.search(head)
+    )
     if not head.isascii():
         foreign = len(_NONLATIN_RE.findall(head))
         f.foreign = foreign * 2 > len(head)
     return f
+
+
+_short_line_features = lru_cache(maxsize=20_000)(_line_features)
 
 
 def _body_score(f: LineFeatures) -> float:
@@ -279,6 +342,17 @@ _HEADLINE_ATTRIBUTION_RE = re.compile(
     r"^.{8,120}\S\s[-–—]\s(?:[A-Z][\w.'’-]*)(?:\s[A-Z][\w.'’-]*){0,2}$"
 )
 _DATE_REF = datetime(2000, 1, 1, tzinfo=UTC)  # lets relative dates ("2 jam lalu") count
+
+
+_CREDIT_WORDS = ("foto", "photo", "gambar", "image", "credit", "dok")
+
+
+def _may_end_in_credit(text: str) -> bool:
+    """Cheap test before the credit regexes: a credit label, or "(... / ...)" at the end."""
+    tail = text[-150:].lower()
+    if text[-1] in ")]" and "/" in tail:
+        return True
+    return any(word in tail for word in _CREDIT_WORDS)
 
 
 def _date_line_kind(text: str) -> Label | None:
@@ -346,7 +420,7 @@ def _name_shape(f: LineFeatures) -> bool:
 
 
 def _norm_key(text: str) -> str:
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _NOT_ALNUM_RE.sub("", text.casefold())
 
 
 def _hint(hints: Mapping[str, Any], key: str, i: int) -> Any:
@@ -392,9 +466,12 @@ def classify_lines(
             continue
         if f.n_chars > _LONG_LINE:
             continue
-        rule = matcher.match(f.text, f.n_words) if f.n_words <= matcher.max_words else None
-        if rule is not None and rule.anywhere and f.prose:
-            rule = None  # a real paragraph that merely mentions "Google News" stays text
+        if f.n_words > matcher.max_words:
+            rule = None
+        elif f.n_chars <= _SHORT_LINE:
+            rule = _short_line_rule(f.text, f.n_words, f.prose)
+        else:
+            rule = matcher.match(f.text, f.n_words, anchored_only=f.prose, words=f.words)
         if rule is not None:
             if rule.span != "line":
                 headers.append((i, rule))
@@ -402,7 +479,7 @@ def classify_lines(
             else:
                 out[i] = (rule.kind, f"rule:{rule.name}", 1.0)
             continue
-        if f.n_words <= 70 and (f.text[-1] in ").]" or ":" in f.text[-150:]):
+        if f.n_words <= 70 and _may_end_in_credit(f.text):
             split = split_photo_credit(f.text)
             if split is not None:
                 caption_words = len(split[0].split())
@@ -605,7 +682,8 @@ def _find_title(
     limit = min(n, first_strong + 8)
     hint_title = _norm_key(str(hints.get("title") or ""))
     hint_title = _norm_key(strip_outlet_suffix(str(hints.get("title") or ""))[0]) or hint_title
-    keys = [_norm_key(f.text) if not f.blank else "" for f in feats[: min(n, 400)]]
+    # a headline is repeated near the top (as a caption prefix, or with an outlet suffix)
+    keys = [f.key if not f.blank else "" for f in feats[: min(n, limit + 30)]]
     best: tuple[float, int] | None = None
     for i in range(limit):
         f = feats[i]
@@ -616,7 +694,7 @@ def _find_title(
             continue  # captions are never titles, but keep them for the repeat check below
         if not 2 <= f.n_words <= 35 or f.n_chars > 300 or f.ends_period or f.strong:
             continue
-        key = keys[i] if i < len(keys) else _norm_key(f.text)
+        key = keys[i] if i < len(keys) else f.key
         if len(key) < 8:
             continue
         score = 1.0
@@ -756,7 +834,7 @@ def _mark_duplicates(
     feats: Sequence[LineFeatures], out: list[Label | None], title_idx: int | None
 ) -> None:
     seen: dict[str, int] = {}
-    title_key = _norm_key(feats[title_idx].text) if title_idx is not None else None
+    title_key = feats[title_idx].key if title_idx is not None else None
     title_base = (
         _norm_key(strip_outlet_suffix(feats[title_idx].text)[0]) if title_idx is not None else None
     )
@@ -764,14 +842,20 @@ def _mark_duplicates(
         label = out[i]
         if label is None or f.blank or label[0] not in _DUP_KINDS | {K.MENU}:
             continue
-        if i != title_idx and title_key and label[0] != K.CAPTION and f.n_words <= 40:
+        key = f.key
+        if (
+            i != title_idx
+            and title_base
+            and label[0] != K.CAPTION
+            and f.n_words <= 40
+            and key.startswith(title_base)
+        ):
             base = _norm_key(strip_outlet_suffix(f.text)[0])
             if base and base in (title_key, title_base):
                 out[i] = (K.DUPLICATE, f"title-repeat:{title_idx}", 1.0)
                 continue
         if label[0] == K.MENU or (f.n_chars < 25 and f.n_words < 4):
             continue
-        key = _norm_key(f.text)
         if not key:
             continue
         if key in seen:

@@ -4,9 +4,10 @@ machine translation.
 Detection uses lingua restricted to Indonesian, Malay and English. The detector is built
 once per process with lazy model loading (``with_preloaded_language_models`` off): building
 it preloaded costs about half a second per worker process, lazy loading fetches only the
-n-gram models the first texts need (~50 ms, once). A first guess reads 600 characters of the
+n-gram models the first texts need (~50 ms, once). A first guess reads 300 characters of the
 article text; only when that guess is unsure (or says Malay, the usual confusion) does it read
-1,500. Text in another script (Han, Hangul, kana, Thai, Arabic, Cyrillic, ...) is not sent to
+1,500 (on the 750 IndoSum dev articles 300 characters plus that second look give the same
+answers as 1,500 throughout, at 0.4 ms instead of 0.9 ms an article). Text in another script (Han, Hangul, kana, Thai, Arabic, Cyrillic, ...) is not sent to
 lingua at all: it gets the script's language where that is unambiguous, else ``und``, and a
 warning.
 
@@ -29,7 +30,7 @@ from kabar.pipeline.registry import StageContext, stage
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
-FIRST_SAMPLE = 600
+FIRST_SAMPLE = 300
 FULL_SAMPLE = 1500
 SURE = 0.9  # a first guess at least this confident (and not Malay) is kept
 #: news prose has 15-40% function words; below this share the text is not id/ms/en
@@ -37,6 +38,7 @@ MIN_FUNCTION_WORDS = 0.06
 
 #: score at or above which an article is flagged as machine-translated
 MT_THRESHOLD = 3.0
+MT_SAMPLE = 6000  # characters of article text searched for artefacts
 
 
 @cache
@@ -142,11 +144,11 @@ _ARTEFACTS: tuple[tuple[str, float, re.Pattern[str]], ...] = (
         ),
     ),
     # “Beberapa” Negara-negara — a quote closed without punctuation, then a capital mid-sentence
-    ("capital-after-quote", 0.75, re.compile(r"[a-z]”\s+(?!Dia\b|Ia\b|Mereka\b)[A-Z][a-z]")),
+    ("capital-after-quote", 0.75, re.compile(r"(?<=[a-z])”\s+(?!Dia\b|Ia\b|Mereka\b)[A-Z][a-z]")),
     # siapa pun” tapi — a quote closed and a clause joined without a comma
-    ("conjunction-after-quote", 0.5, re.compile(r"[a-z]”\s+(?:tapi|dan|namun|yang)\b")),
+    ("conjunction-after-quote", 0.5, re.compile(r"(?<=[a-z])”\s+(?:tapi|dan|namun|yang)\b")),
     # kepada Reuters “Ukraina ... — a quote opened with no colon or comma before it
-    ("quote-without-lead-in", 0.3, re.compile(r"[A-Za-z]\s+“[A-Z]")),
+    ("quote-without-lead-in", 0.3, re.compile(r"(?<=[A-Za-z] )“[A-Z]")),
 )
 _SOURCE_LINK_RE = re.compile(r"^\s*(source link|sumber link)\s*$", re.I)
 _ENGLISH_SUFFIX_RE = re.compile(
@@ -168,7 +170,7 @@ def translation_score(article: Article) -> tuple[float, list[str]]:
     ("Related Articles", "Back to top") 0.5.
     """
     text_lines = [ln.text for ln in article.lines if ln.kind in (LineKind.LEAD, LineKind.BODY)]
-    text = "\n".join(text_lines)
+    text = "\n".join(text_lines)[:MT_SAMPLE]
     score = 0.0
     reasons: list[str] = []
     for name, weight, rx in _ARTEFACTS:

@@ -426,9 +426,12 @@ def _dateparser_fallback(text: str, default_tz: tzinfo, ref: datetime | None) ->
     return value if value.tzinfo else value.replace(tzinfo=default_tz)
 
 
+_ANY_DIGIT_RE = re.compile(r"\d")
+
+
 def looks_like_date(text: str) -> bool:
     """Cheap test: digits and a month or day name, or a numeric date, somewhere in ``text``."""
-    if not any(ch.isdigit() for ch in text):
+    if _ANY_DIGIT_RE.search(text) is None:
         return False
     g = _grammar()
     return bool(
@@ -768,6 +771,7 @@ def _normalise_credit(credit: str) -> str:
 @dataclass(frozen=True, slots=True)
 class _SourceGrammar:
     cue_re: re.Pattern[str]
+    gate: tuple[str, ...]  # every cue contains one of these words: a cheap first test
 
 
 @cache
@@ -780,7 +784,9 @@ def _source_grammar() -> _SourceGrammar:
         r"(?P<name>(?-i:[A-Z][\w.&'’-]*(?:\s+(?:[A-Z][\w.&'’-]*|of|de|al)){0,4}))",
         re.IGNORECASE,
     )
-    return _SourceGrammar(cue_re)
+    filler = {"dari", "oleh", "by", "to", "seperti", "sebagaimana", "as"}
+    gate = {[w for w in cue.split() if w not in filler][-1] for cue in cues}
+    return _SourceGrammar(cue_re, tuple(sorted(gate)))
 
 
 _TRAILING_NAME_WORDS = re.compile(
@@ -794,9 +800,11 @@ def find_source_credits(text: str) -> list[tuple[str, str]]:
     dilansir Reuters" in ``text``. A name must be a known medium, follow a medium word
     ("laman", "situs", "kantor berita"), or look like a medium's name."""
     out: list[tuple[str, str]] = []
-    if not text:
+    grammar = _source_grammar()
+    low = text.lower()
+    if not text or not any(word in low for word in grammar.gate):
         return out
-    for m in _source_grammar().cue_re.finditer(text):
+    for m in grammar.cue_re.finditer(text):
         name = m.group("name")
         if not name[0].isupper():
             continue
