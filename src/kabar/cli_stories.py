@@ -33,8 +33,14 @@ def stories(since: str | None, limit: int, as_json: bool, store: Store) -> None:
     for col in ("id", "title", "articles", "outlets", "first seen", "last seen"):
         table.add_column(col)
     for s in rows:
-        table.add_row(s.id, escape(s.title or "—"), str(len(s.article_ids)), escape(", ".join(s.outlets)),
-                      _day(s.first_seen), _day(s.last_seen))
+        table.add_row(
+            s.id,
+            escape(s.title or "—"),
+            str(len(s.article_ids)),
+            escape(", ".join(s.outlets)),
+            _day(s.first_seen),
+            _day(s.last_seen),
+        )
     console.print(table)
 
 
@@ -56,8 +62,10 @@ def story(story_id: str, as_json: bool, store: Store) -> None:
         print_json(payload)
         return
     console.print(f"[bold]{escape(found.title or '(untitled)')}[/bold]  [dim]{found.id}[/dim]")
-    console.print(f"{len(found.article_ids)} articles · {_day(found.first_seen)} → {_day(found.last_seen)}"
-                  + (f" · storyline {found.storyline_id}" if found.storyline_id else ""))
+    console.print(
+        f"{len(found.article_ids)} articles · {_day(found.first_seen)} → {_day(found.last_seen)}"
+        + (f" · storyline {found.storyline_id}" if found.storyline_id else "")
+    )
     if found.summary:
         console.print("\n[bold]Summary[/bold]")
         for sent in found.summary:
@@ -104,7 +112,13 @@ def storylines(limit: int, as_json: bool, store: Store) -> None:
     for col in ("id", "title", "stories", "first seen", "last seen"):
         table.add_column(col)
     for ln in rows:
-        table.add_row(ln.id, escape(ln.title or "—"), str(len(ln.story_ids)), _day(ln.first_seen), _day(ln.last_seen))
+        table.add_row(
+            ln.id,
+            escape(ln.title or "—"),
+            str(len(ln.story_ids)),
+            _day(ln.first_seen),
+            _day(ln.last_seen),
+        )
     console.print(table)
 
 

@@ -51,7 +51,9 @@ def shingles(text: str, k: int = 3) -> list[str]:
     return [" ".join(tokens[i : i + k]) for i in range(len(tokens) - k + 1)]
 
 
-def signature(items: Sequence[str], num_perm: int = NUM_PERM, backend: str | None = None) -> list[int]:
+def signature(
+    items: Sequence[str], num_perm: int = NUM_PERM, backend: str | None = None
+) -> list[int]:
     """MinHash signature of a set of strings; empty input gives an empty signature."""
     if not items:
         return []
@@ -83,7 +85,9 @@ def bands(sig: Sequence[int], n_bands: int, rows: int, prefix: str = "") -> list
     tag = backend_name()[0]
     keys = []
     for i in range(n_bands):
-        chunk = struct.pack(f"<{rows}Q", *(x & 0xFFFFFFFFFFFFFFFF for x in sig[i * rows : (i + 1) * rows]))
+        chunk = struct.pack(
+            f"<{rows}Q", *(x & 0xFFFFFFFFFFFFFFFF for x in sig[i * rows : (i + 1) * rows])
+        )
         keys.append(f"{prefix}{tag}{i}:{hashlib.blake2b(chunk, digest_size=8).hexdigest()}")
     return keys
 

@@ -24,7 +24,7 @@ import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC
 
 from kabar.cluster import represent
 from kabar.cluster.represent import DocFreq, Vector, dot, top_terms, unit
@@ -43,6 +43,8 @@ class ClusterConfig:
     # An undated article next to a dated story: the time window cannot vouch for it, so the
     # text must (a July preview must not join a January visit for want of a date).
     undated_threshold: float = 0.50
+    # Another language than the story's: words cannot match, so only names and dates count.
+    cross_language_threshold: float = 0.30
     doc_terms: int = 250  # features kept per article vector
     centroid_terms: int = 400  # features kept per story centroid
     index_terms: int = 30  # centroid features posted to the candidate index
@@ -62,6 +64,7 @@ class StoryState:
     first_seen: float | None = None
     last_seen: float | None = None
     grown_since_split: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
 
     def direction(self) -> Vector:
         return unit(self.centroid)
@@ -74,13 +77,16 @@ class StoryState:
             "f": self.first_seen,
             "l": self.last_seen,
             "g": self.grown_since_split,
+            "lang": self.languages,
         }
         return zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
 
     @classmethod
     def from_bytes(cls, story_id: str, blob: bytes) -> StoryState:
         p = json.loads(zlib.decompress(blob))
-        return cls(story_id, p["c"], p["m"], p["w"], p["f"], p["l"], p.get("g", 0))
+        return cls(
+            story_id, p["c"], p["m"], p["w"], p["f"], p["l"], p.get("g", 0), p.get("lang", {})
+        )
 
 
 @dataclass
@@ -175,7 +181,9 @@ class OnlineClusterer:
             self.docs[article_id] = DocState.from_bytes(blob)
         return self.docs[article_id]
 
-    def _candidates(self, vec: Vector, when: float | None, exclude: str | None = None) -> list[StoryState]:
+    def _candidates(
+        self, vec: Vector, when: float | None, exclude: str | None = None
+    ) -> list[StoryState]:
         cfg = self.config
         keys = top_terms(vec, cfg.query_terms)
         hits: dict[str, float] = {}
@@ -194,7 +202,8 @@ class OnlineClusterer:
                 continue
             if when is not None and story.last_seen is not None:
                 if abs(when - story.last_seen) > window and not (
-                    story.first_seen is not None and story.first_seen - window <= when <= story.last_seen
+                    story.first_seen is not None
+                    and story.first_seen - window <= when <= story.last_seen
                 ):
                     continue
             out.append(story)
@@ -211,13 +220,19 @@ class OnlineClusterer:
         """Assign one article (new or re-ingested) to a story; returns the story id."""
         previous = self._doc(article.id)
         vec = self.vectorise(article, learn=previous is None)
-        return self.place(article.id, vec, article_time(article), duplicate_of)
+        return self.place(article.id, vec, article_time(article), duplicate_of, article.language)
 
     def place(
-        self, item_id: str, vec: Vector, when: float | None, duplicate_of: str | None = None
+        self,
+        item_id: str,
+        vec: Vector,
+        when: float | None,
+        duplicate_of: str | None = None,
+        language: str | None = None,
     ) -> str:
         """Assign one item (an article, or a story for storylines) given its vector."""
         cfg = self.config
+        self._language = language  # recorded on the story by _attach
         previous = self._doc(item_id)
         if previous is not None:
             self._detach(item_id, previous)
@@ -243,6 +258,11 @@ class OnlineClusterer:
         candidates = self._candidates(vec, when)
         for story in candidates:
             sim = dot(vec, story.direction())
+            if language and story.languages and language not in story.languages:
+                names = unit({k: x for k, x in vec.items() if k[0] in "ed"})
+                sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "ed"}))
+                sim = sim if sim >= cfg.cross_language_threshold else 0.0
+                sim = max(sim, cfg.threshold) if sim else 0.0
             if previous is not None and story.id == previous.story_id:
                 sim += 0.05  # an edited article keeps its story unless the evidence moved
             if when is None and story.last_seen is not None and sim < cfg.undated_threshold:
@@ -266,10 +286,18 @@ class OnlineClusterer:
         return doc.story_id
 
     def _attach(
-        self, story: StoryState, article_id: str, vec: Vector, when: float | None, duplicate: bool = False
+        self,
+        story: StoryState,
+        article_id: str,
+        vec: Vector,
+        when: float | None,
+        duplicate: bool = False,
     ) -> None:
         cfg = self.config
         story.members.append(article_id)
+        language = getattr(self, "_language", None)
+        if language:
+            story.languages[language] = story.languages.get(language, 0) + 1
         if not duplicate:
             _add(story.centroid, vec)
             story.centroid = _trim(story.centroid, cfg.centroid_terms)
@@ -340,7 +368,9 @@ class OnlineClusterer:
             return
         story.grown_since_split = 0
         docs = [(aid, self._doc(aid)) for aid in story.members]
-        vectors = [(aid, d.vector) for aid, d in docs if d is not None and not d.duplicate and d.vector]
+        vectors = [
+            (aid, d.vector) for aid, d in docs if d is not None and not d.duplicate and d.vector
+        ]
         if len(vectors) < 6:
             return
         # Seeds: the member least similar to the centroid, and the one least similar to it.
@@ -359,7 +389,10 @@ class OnlineClusterer:
             ca, cb = {}, {}
             for aid, vec in vectors:
                 _add(ca if aid in groups[0] else cb, vec)
-        if min(len(groups[0]), len(groups[1])) < 3 or dot(unit(ca), unit(cb)) >= cfg.split_threshold:
+        if (
+            min(len(groups[0]), len(groups[1])) < 3
+            or dot(unit(ca), unit(cb)) >= cfg.split_threshold
+        ):
             return
         # The group holding the story's first member keeps the id.
         first = story.members[0]
@@ -388,7 +421,9 @@ class OnlineClusterer:
         cfg = self.config
         b = self.backend
         b.put_state(self.ns, [("df", self.df.to_bytes())])
-        b.put_state(self.ns, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)])
+        b.put_state(
+            self.ns, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)]
+        )
         live = sorted(s for s in self.dirty_stories if s not in self.deleted_stories)
         b.put_state(self.ns, [(f"story:{s}", self.stories[s].to_bytes()) for s in live])
         gone = sorted(self.deleted_stories)

@@ -59,7 +59,9 @@ def name_sequences(text: str) -> list[str]:
     for line in text.split("\n"):
         for m in NAME_RE.finditer(line):
             tokens = [w for w in words(m.group(0)) if w not in STOPWORDS]
-            at_start = m.start() == 0 or line[: m.start()].rstrip().endswith((".", "!", "?", '"', "“"))
+            at_start = m.start() == 0 or line[: m.start()].rstrip().endswith(
+                (".", "!", "?", '"', "“")
+            )
             if not tokens or (at_start and len(tokens) == 1):
                 continue
             if tokens[0] in LEADING_NOISE:
@@ -88,7 +90,10 @@ def extract(article: Article) -> Features:
     else:
         blocks["e"] = Counter(name_sequences(title + "\n" + text))
     if article.event_dates:
-        blocks["d"] = Counter(ev.date.isoformat()[: 7 if ev.granularity != "day" else 10] for ev in article.event_dates)
+        blocks["d"] = Counter(
+            ev.date.isoformat()[: 7 if ev.granularity != "day" else 10]
+            for ev in article.event_dates
+        )
     else:
         blocks["d"] = Counter(NUMBER_RE.findall(text))
     blocks["t"] = Counter(content_terms(title, lang))

@@ -105,7 +105,9 @@ def align(a: Article, b: Article, threshold: float = REWRITE) -> list[ReuseLink]
 
 
 def _flip(link: ReuseLink, article_id: str) -> ReuseLink:
-    flipped = {"copied_from": "copied_by", "copied_by": "copied_from"}.get(link.direction, "unknown")
+    flipped = {"copied_from": "copied_by", "copied_by": "copied_from"}.get(
+        link.direction, "unknown"
+    )
     return ReuseLink(link.other_line, article_id, link.line, link.similarity, flipped)
 
 

@@ -64,7 +64,7 @@ class MemoryState:
 
     def get_postings(self, namespace: str, keys: Iterable[str]) -> dict[str, list[str]]:
         table = self.postings.get(namespace, {})
-        return {k: list(table[k]) for k in keys if k in table and table[k]}
+        return {k: list(table[k]) for k in keys if table.get(k)}
 
     def delete_postings(self, namespace: str, article_ids: Iterable[str] | None = None) -> None:
         if article_ids is None:

@@ -25,7 +25,11 @@ def find_duplicate(backend: StateBackend, article: Article) -> str | None:
     """An earlier article this one copies: same normalised text, or >= 2 shared LSH bands
     (with 16 bands of 8 rows that means an estimated Jaccard of about 0.8 or more)."""
     if article.fingerprint:
-        same = [a for a in backend.get_postings(FP_NS, [article.fingerprint]).get(article.fingerprint, []) if a != article.id]
+        same = [
+            a
+            for a in backend.get_postings(FP_NS, [article.fingerprint]).get(article.fingerprint, [])
+            if a != article.id
+        ]
         if same:
             return sorted(same)[0]
     index = LSHIndex(backend, LSH_NS, ARTICLE_BANDS)
@@ -48,7 +52,10 @@ def index_duplicates(backend: StateBackend, articles: Iterable[Article]) -> None
 
 
 def assign_stories(
-    articles: list[Article], store: Any | None, cache: dict[str, Any], config: ClusterConfig | None = None
+    articles: list[Article],
+    store: Any | None,
+    cache: dict[str, Any],
+    config: ClusterConfig | None = None,
 ) -> list[Article]:
     """Cluster a batch (in the given order) and write the touched stories."""
     backend = backend_for(store, cache)
@@ -56,7 +63,9 @@ def assign_stories(
     ids = [a.id for a in live]
     for ns in (FP_NS, LSH_NS):  # an edited re-ingest must not find its own old version
         backend.delete_postings(ns, ids)
-    clusterer = OnlineClusterer(backend, config or ClusterConfig(**cache.get("kabar.cluster.config", {})))
+    clusterer = OnlineClusterer(
+        backend, config or ClusterConfig(**cache.get("kabar.cluster.config", {}))
+    )
     for article in live:
         dup = find_duplicate(backend, article) if (article.fingerprint or article.minhash) else None
         article.story_id = clusterer.add(article, dup)
@@ -66,7 +75,11 @@ def assign_stories(
         if doc is not None:
             article.story_id = doc.story_id
     touched = set(clusterer.dirty_stories) | set(clusterer.deleted_stories)
-    gone = sorted(s for s in clusterer.deleted_stories if s not in clusterer.stories or not clusterer.stories[s].members)
+    gone = sorted(
+        s
+        for s in clusterer.deleted_stories
+        if s not in clusterer.stories or not clusterer.stories[s].members
+    )
     stories = []
     for sid in sorted(touched - set(gone)):
         state = clusterer.stories.get(sid)
@@ -90,7 +103,9 @@ def _get_story(store: Any | None, cache: dict[str, Any], sid: str) -> Story | No
     return cache.get(MEMORY, {}).get(sid)
 
 
-def _put_stories(store: Any | None, cache: dict[str, Any], stories: list[Story], gone: list[str]) -> None:
+def _put_stories(
+    store: Any | None, cache: dict[str, Any], stories: list[Story], gone: list[str]
+) -> None:
     if store is not None:
         if gone:
             store.delete_stories(gone)

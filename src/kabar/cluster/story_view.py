@@ -25,7 +25,14 @@ def representative_title(articles: list[Article]) -> str | None:
         for k, x in v.items():
             centre[k] = centre.get(k, 0.0) + x
     centre = unit(centre)
-    order = sorted(range(len(titled)), key=lambda i: (-round(dot(vecs[i], centre), 6), titled[i].published.value.isoformat() if titled[i].published else "~", titled[i].id))
+    order = sorted(
+        range(len(titled)),
+        key=lambda i: (
+            -round(dot(vecs[i], centre), 6),
+            titled[i].published.value.isoformat() if titled[i].published else "~",
+            titled[i].id,
+        ),
+    )
     return titled[order[0]].title
 
 
@@ -59,21 +66,29 @@ def quotes_by_speaker(articles: list[Article]) -> dict[str, dict[str, list[str]]
     for a in articles:
         for q in a.quotes:
             speaker = q.speaker or "(unattributed)"
-            out.setdefault(speaker, {}).setdefault(a.outlet or "(unknown outlet)", []).append(q.text)
+            out.setdefault(speaker, {}).setdefault(a.outlet or "(unknown outlet)", []).append(
+                q.text
+            )
     return out
 
 
-def story_payload(story: Story, articles: list[Article], reuse: dict[str, list[Any]]) -> dict[str, Any]:
+def story_payload(
+    story: Story, articles: list[Article], reuse: dict[str, list[Any]]
+) -> dict[str, Any]:
     """A JSON-ready view of a story for the CLI and the API."""
     by_outlet: dict[str, list[dict[str, Any]]] = {}
-    for a in sorted(articles, key=lambda x: (x.published.value.isoformat() if x.published else "~", x.id)):
+    for a in sorted(
+        articles, key=lambda x: (x.published.value.isoformat() if x.published else "~", x.id)
+    ):
         links = reuse.get(a.id, [])
         by_outlet.setdefault(a.outlet or "(unknown outlet)", []).append(
             {
                 "id": a.id,
                 "title": a.title,
                 "published": a.published.value.isoformat() if a.published else None,
-                "syndicated_from": sorted({ln.other for ln in links if ln.direction == "copied_from"}),
+                "syndicated_from": sorted(
+                    {ln.other for ln in links if ln.direction == "copied_from"}
+                ),
                 "copied_by": sorted({ln.other for ln in links if ln.direction == "copied_by"}),
                 "shared_paragraphs": len({ln.line for ln in links}),
             }

@@ -17,7 +17,11 @@ from kabar.models import Storyline
 LINE_NS = "storyline"
 LINE_TERMS_NS = "storyline_terms"
 STORYLINE_CONFIG = ClusterConfig(
-    threshold=0.15, merge_threshold=0.45, window_days=400.0, split_every=10**9, undated_threshold=0.25
+    threshold=0.15,
+    merge_threshold=0.45,
+    window_days=400.0,
+    split_every=10**9,
+    undated_threshold=0.25,
 )
 
 
@@ -57,9 +61,19 @@ def storyline_records(
     story_by_id = {s.id: s for s in stories}
     out = []
     for lid, members in sorted(by_line.items()):
-        firsts = [story_by_id[m].first_seen for m in members if m in story_by_id and story_by_id[m].first_seen]
-        lasts = [story_by_id[m].last_seen for m in members if m in story_by_id and story_by_id[m].last_seen]
-        titles = [story_by_id[m].title for m in members if m in story_by_id and story_by_id[m].title]
+        firsts = [
+            story_by_id[m].first_seen
+            for m in members
+            if m in story_by_id and story_by_id[m].first_seen
+        ]
+        lasts = [
+            story_by_id[m].last_seen
+            for m in members
+            if m in story_by_id and story_by_id[m].last_seen
+        ]
+        titles = [
+            story_by_id[m].title for m in members if m in story_by_id and story_by_id[m].title
+        ]
         out.append(
             Storyline(
                 id=lid,

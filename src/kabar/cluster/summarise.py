@@ -93,7 +93,9 @@ def rank_sentences(
     """Indices of the chosen sentences, in selection order (best first)."""
     cfg = config
     tokens = [content_terms(s.text, language) for s in sentences]
-    usable = [i for i, s in enumerate(sentences) if len(words(s.text)) >= cfg.min_words and tokens[i]]
+    usable = [
+        i for i, s in enumerate(sentences) if len(words(s.text)) >= cfg.min_words and tokens[i]
+    ]
     if not usable:
         usable = [i for i, t in enumerate(tokens) if t] or list(range(len(sentences)))
     if not usable:
@@ -104,7 +106,9 @@ def rank_sentences(
     sim = (sent_vecs @ sent_vecs.T).toarray()
     central = lexrank(sim, cfg.damping)
     prior = np.array([1.0 / (1.0 + cfg.lead_decay * sentences[i].rank) for i in usable])
-    to_title = (sent_vecs @ title_vec.T).toarray().ravel() if title_tokens else np.zeros(len(usable))
+    to_title = (
+        (sent_vecs @ title_vec.T).toarray().ravel() if title_tokens else np.zeros(len(usable))
+    )
     score = central**cfg.alpha * prior + cfg.title_weight * to_title * prior
     # Syndicated copies: keep the best-placed of near-identical sentences.
     chosen: list[int] = []
@@ -126,7 +130,9 @@ def rank_sentences(
 
 
 def summarise_sentences(
-    paragraphs: list[list[str]], title: str | None = None, language: str | None = None,
+    paragraphs: list[list[str]],
+    title: str | None = None,
+    language: str | None = None,
     config: SummaryConfig | None = None,
 ) -> list[int]:
     """Single document given as paragraphs of sentences: indices of the picked sentences

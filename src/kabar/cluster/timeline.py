@@ -19,7 +19,9 @@ def build_timeline(articles: list[Article], max_events: int = 30) -> list[Timeli
     first article to report it), in time order."""
     entries: list[TimelineEntry] = []
     seen_dates: set[date] = set()
-    ordered = sorted(articles, key=lambda a: (a.published.value.isoformat() if a.published else "~", a.id))
+    ordered = sorted(
+        articles, key=lambda a: (a.published.value.isoformat() if a.published else "~", a.id)
+    )
     for article in ordered:
         if article.published is not None:
             entries.append(
@@ -38,5 +40,7 @@ def build_timeline(articles: list[Article], max_events: int = 30) -> list[Timeli
             if ev.span is not None:
                 line = next((ln.text for ln in article.lines if ln.index == ev.span.line), "")
                 context = line.strip()[:200] or ev.original
-            entries.append(TimelineEntry(when=ev.date, kind="event", article_id=article.id, text=context))
+            entries.append(
+                TimelineEntry(when=ev.date, kind="event", article_id=article.id, text=context)
+            )
     return sorted(entries, key=_sort_key)

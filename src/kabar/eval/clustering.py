@@ -72,8 +72,14 @@ def load_ecb(path: Path) -> tuple[list[Article], list[str], list[str]]:
             ]
             # The id is an opaque number: doc_id would give the gold away.
             articles.append(
-                Article(id=f"d{len(articles):04d}", raw_id=str(len(articles)), origin="ecb+",
-                        title=row["title"], lines=lines, language="en")
+                Article(
+                    id=f"d{len(articles):04d}",
+                    raw_id=str(len(articles)),
+                    origin="ecb+",
+                    title=row["title"],
+                    lines=lines,
+                    language="en",
+                )
             )
             subtopics.append(row["subtopic"])
             topics.append(str(row["topic"]))
@@ -91,7 +97,9 @@ def evaluate(path: Path, seeds: int = 5) -> dict[str, Any]:
         random.Random(seed).shuffle(order)
         assign, _ = cluster_articles([articles[i] for i in order])
         pred = [assign[a.id] for a in articles]
-        rows["single_pass"].append({"seed": seed, "subtopic": scores(pred, subtopics), "topic": scores(pred, topics)})
+        rows["single_pass"].append(
+            {"seed": seed, "subtopic": scores(pred, subtopics), "topic": scores(pred, topics)}
+        )
     rows["single_pass_seconds"] = (time.perf_counter() - start) / seeds
     assign = batch_cluster(articles)
     pred = [assign[a.id] for a in articles]
@@ -120,11 +128,17 @@ def command(shared: str | None, seeds: int, out: str | None, as_json: bool) -> N
         f1s = [r[level]["bcubed_f1"] for r in runs]
         table.append(
             [f"single-pass, {seeds} orders (F1 {min(f1s):.3f}–{max(f1s):.3f})", level]
-            + [_mean(runs, level, k) for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure")]
+            + [
+                _mean(runs, level, k)
+                for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure")
+            ]
             + [round(_mean(runs, level, "clusters"), 1)]
         )
         b = result["batch"][level]
-        table.append(["batch rebuild", level] + [b[k] for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure", "clusters")])
+        table.append(
+            ["batch rebuild", level]
+            + [b[k] for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure", "clusters")]
+        )
     for name, f1 in ANCHORS:
         table.append([name, "subtopic", None, None, f1, None, None, None])
     if as_json:

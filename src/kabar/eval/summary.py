@@ -69,8 +69,25 @@ def sentence_features(doc: dict[str, Any]) -> np.ndarray:
     for i, s in enumerate(sents):
         pi, si = positions[i]
         length = len(s.split())
-        rows.append([i, i / n, i == 0, i == 1, i == 2, pi, si, si == 0, length, np.log1p(length),
-                     central[i], to_title[i], to_doc[i], '"' in s, n])
+        rows.append(
+            [
+                i,
+                i / n,
+                i == 0,
+                i == 1,
+                i == 2,
+                pi,
+                si,
+                si == 0,
+                length,
+                np.log1p(length),
+                central[i],
+                to_title[i],
+                to_doc[i],
+                '"' in s,
+                n,
+            ]
+        )
     return np.array(rows, dtype=float)
 
 
@@ -88,7 +105,9 @@ def cross_validated(docs: list[dict[str, Any]], folds: int = 5) -> list[list[str
     hyps: list[list[str]] = [[] for _ in docs]
     for f in range(folds):
         train = [i for i in range(len(docs)) if fold_of[i] != f]
-        model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0)
+        model = HistGradientBoostingClassifier(
+            max_iter=200, learning_rate=0.05, max_leaf_nodes=15, random_state=0
+        )
         model.fit(np.vstack([feats[i] for i in train]), np.concatenate([labels[i] for i in train]))
         for i in (i for i in range(len(docs)) if fold_of[i] == f):
             prob = model.predict_proba(feats[i])[:, 1]
@@ -101,9 +120,14 @@ def evaluate(path: Path, cv: bool = True, limit: int | None = None) -> dict[str,
     docs = load(path)[:limit]
     systems: dict[str, list[list[str]]] = {
         "LEAD-3": [d["sentences"][:3] for d in docs],
-        "ORACLE (first 3 labelled)": [[s for s, x in zip(d["sentences"], d["labels"], strict=True) if x][:3] for d in docs],
+        "ORACLE (first 3 labelled)": [
+            [s for s, x in zip(d["sentences"], d["labels"], strict=True) if x][:3] for d in docs
+        ],
         "kabar LexRank+prior+MMR (unsupervised)": [
-            [d["sentences"][i] for i in summarise_sentences(d["paragraphs"], d["title"], "id", SummaryConfig())]
+            [
+                d["sentences"][i]
+                for i in summarise_sentences(d["paragraphs"], d["title"], "id", SummaryConfig())
+            ]
             for d in docs
         ],
     }
@@ -111,17 +135,23 @@ def evaluate(path: Path, cv: bool = True, limit: int | None = None) -> dict[str,
         systems["kabar sentence GBT (5-fold CV on dev)"] = cross_validated(docs)
     return {
         "documents": len(docs),
-        "results": {p: {name: _score(h, docs, p) for name, h in systems.items()} for p in PROTOCOLS},
+        "results": {
+            p: {name: _score(h, docs, p) for name, h in systems.items()} for p in PROTOCOLS
+        },
     }
 
 
 @click.command(name="summary")
 @click.option("--shared", "shared", type=click.Path(), default=None, help="Path to ../shared.")
-@click.option("--cv/--no-cv", default=True, show_default=True, help="Include the cross-validated classifier.")
+@click.option(
+    "--cv/--no-cv", default=True, show_default=True, help="Include the cross-validated classifier."
+)
 @click.option("--limit", type=int, default=None, help="Score only the first N articles.")
 @click.option("--out", type=click.Path(), default=None, help="Write JSON (+ .md) here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def command(shared: str | None, cv: bool, limit: int | None, out: str | None, as_json: bool) -> None:
+def command(
+    shared: str | None, cv: bool, limit: int | None, out: str | None, as_json: bool
+) -> None:
     """IndoSum fold-1 dev ROUGE-1/2/L F1 beside LEAD-3, ORACLE and the published anchors."""
     path = shared_path(shared) / "data" / "summarization" / "indosum" / "dev.01.jsonl"
     result = evaluate(path, cv, limit)

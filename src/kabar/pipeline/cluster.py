@@ -10,6 +10,9 @@ from kabar.pipeline.registry import StageContext, stage
 @stage("cluster", requires=("fingerprint", "title"), provides=("story",), scope="corpus")
 def cluster_stage(articles: list[Article], ctx: StageContext) -> list[Article]:
     """Give each article a story: join the nearest live story or start one; write stories."""
-    ordered = sorted(articles, key=lambda a: (a.published.value.timestamp() if a.published else float("inf"), a.id))
+    ordered = sorted(
+        articles,
+        key=lambda a: (a.published.value.timestamp() if a.published else float("inf"), a.id),
+    )
     assign_stories(ordered, ctx.store, ctx.cache)
     return articles

@@ -18,7 +18,11 @@ def summarise_stage(articles: list[Article], ctx: StageContext) -> list[Article]
     for story in stories:
         ids = story.article_ids[:MAX_ARTICLES]
         missing = [i for i in ids if i not in batch and i not in known]
-        fetched = {a.id: a for a in ctx.store.get_articles(missing)} if (ctx.store is not None and missing) else {}
+        fetched = (
+            {a.id: a for a in ctx.store.get_articles(missing)}
+            if (ctx.store is not None and missing)
+            else {}
+        )
         arts = [batch.get(i) or known.get(i) or fetched.get(i) for i in ids]
         refresh_story(story, [a for a in arts if a is not None])
     if ctx.store is not None:
