@@ -200,12 +200,17 @@ class OnlineClusterer:
             story = self._story(sid)
             if story is None or not story.members:
                 continue
-            if when is not None and story.last_seen is not None:
-                if abs(when - story.last_seen) > window and not (
+            outside = (
+                when is not None
+                and story.last_seen is not None
+                and abs(when - story.last_seen) > window
+                and not (
                     story.first_seen is not None
                     and story.first_seen - window <= when <= story.last_seen
-                ):
-                    continue
+                )
+            )
+            if outside:
+                continue
             out.append(story)
         return out
 

@@ -95,9 +95,8 @@ def align(a: Article, b: Article, threshold: float = REWRITE) -> list[ReuseLink]
             if ib in used_b:
                 continue
             sim = dice(sa, sb)
-            if sim >= best_sim:
-                if best is None or sim > best_sim:
-                    best, best_sim = ib, sim
+            if sim >= best_sim and (best is None or sim > best_sim):
+                best, best_sim = ib, sim
         if best is not None:
             used_b.add(best)
             links.append(ReuseLink(ia, b.id, best, round(best_sim, 3), way))

@@ -38,7 +38,7 @@ def bcubed(pred: Sequence[Any], gold: Sequence[Any]) -> tuple[float, float, floa
         by_pred[p].add(i)
         by_gold[g].add(i)
     prec = rec = 0.0
-    for i, (p, g) in enumerate(zip(pred, gold, strict=True)):
+    for p, g in zip(pred, gold, strict=True):
         both = len(by_pred[p] & by_gold[g])
         prec += both / len(by_pred[p])
         rec += both / len(by_gold[g])

@@ -1,0 +1,89 @@
+"""Syndication and text reuse: a wire copy is found, aligned and given a direction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from kabar.cluster.reuse import align, find_reuse, reuse_for
+from kabar.cluster.state import MemoryState
+from kabar.models import Article, Credit, Line, LineKind, Timestamp
+
+WIRE = [
+    "Pemerintah Kabupaten Lembah Hijau meresmikan jembatan gantung baru sepanjang 120 meter di atas sungai Cibaru pada Kamis pagi.",
+    "Jembatan itu menghubungkan desa Sukamaju dan desa Mekarsari yang selama ini hanya bisa dijangkau dengan perahu kayu.",
+    "Bupati Lembah Hijau Dewi Anggraini mengatakan pembangunan jembatan menghabiskan anggaran daerah sebesar 4,2 miliar rupiah.",
+]
+OWN = "Warga sekitar menyambut peresmian dengan arak-arakan kesenian dan pasar murah di lapangan desa Sukamaju sepanjang hari."
+
+
+def make(
+    aid: str,
+    outlet: str,
+    paragraphs: list[str],
+    when: datetime,
+    credits: list[Credit] | None = None,
+) -> Article:
+    lines = [Line(index=i, text=t, kind=LineKind.BODY) for i, t in enumerate(paragraphs)]
+    return Article(
+        id=aid,
+        raw_id=aid,
+        origin="test",
+        outlet=outlet,
+        lines=lines,
+        published=Timestamp(value=when, original=""),
+        credits=credits or [],
+    )
+
+
+T0 = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
+
+
+def test_wire_copy_is_aligned_with_direction() -> None:
+    wire = make("wire", "antaranews.com", WIRE, T0)
+    # the copy edits a paragraph, adds its own and credits the wire at the end
+    edited = WIRE[1].replace("selama ini hanya bisa dijangkau", "sebelumnya cuma bisa dicapai")
+    copy = make(
+        "copy",
+        "portal-contoh.id",
+        [WIRE[0], OWN, edited, WIRE[2]],
+        T0 + timedelta(hours=2),
+        [Credit(kind="wire", name="Antara", text="Sumber Antara")],
+    )
+    links = align(copy, wire)
+    assert {(link.line, link.other_line) for link in links} == {(0, 0), (2, 1), (3, 2)}
+    assert all(link.direction == "copied_from" for link in links)
+    assert next(link for link in links if link.line == 0).similarity == 1.0
+    assert next(link for link in links if link.line == 2).similarity < 1.0
+
+
+def test_direction_from_time_without_credit() -> None:
+    early = make("a", "satu.id", WIRE, T0)
+    late = make("b", "dua.id", WIRE, T0 + timedelta(days=1))
+    assert {link.direction for link in align(late, early)} == {"copied_from"}
+    assert {link.direction for link in align(early, late)} == {"copied_by"}
+
+
+def test_find_reuse_stores_both_sides() -> None:
+    backend = MemoryState()
+    known: dict[str, Article] = {}
+    wire = make("wire", "antaranews.com", WIRE, T0)
+    find_reuse([wire], backend, known=known)
+    copy = make("copy", "portal-contoh.id", [OWN, *WIRE], T0 + timedelta(hours=1))
+    unrelated = make(
+        "other",
+        "tiga.id",
+        [
+            "Harga cabai rawit di pasar induk turun tajam setelah panen raya di beberapa sentra produksi bulan ini."
+        ],
+        T0,
+    )
+    find_reuse([copy, unrelated], backend, known=known)
+    assert {link.line for link in reuse_for(backend, "copy")} == {1, 2, 3}
+    assert {link.other for link in reuse_for(backend, "wire")} == {"copy"}
+    assert reuse_for(backend, "other") == []
+
+
+def test_no_body_no_links() -> None:
+    empty = Article(id="e", raw_id="e", origin="test")
+    assert align(empty, make("w", "x", WIRE, T0)) == []
+    assert find_reuse([empty], MemoryState()) == {"e": []}
