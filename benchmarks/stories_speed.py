@@ -1,0 +1,121 @@
+"""Articles/s through fingerprint + reuse + cluster with 10k and 100k articles already stored.
+
+Corpus: synthetic articles made by recombining real paragraphs of IndoSum fold-1 dev
+(../shared, read by path, never copied): article k takes 4-8 paragraphs drawn with a seeded
+RNG from random source articles, its title is the first sentence of its first paragraph, its
+publication time walks forward through a year. Recombination keeps real Indonesian wording
+and paragraph lengths, and makes partial reuse (shared paragraphs) common, which is the hard
+case for the reuse stage. The store is filled in batches through the same stages, then a
+fresh batch of ``--probe`` articles is timed. Usage:
+
+    python benchmarks/stories_speed.py --sizes 10000 100000 --probe 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from kabar.eval.common import shared_path
+from kabar.models import Article, Line, LineKind, Timestamp
+from kabar.pipeline.cluster import cluster_stage
+from kabar.pipeline.fingerprint import fingerprint_stage
+from kabar.pipeline.registry import StageContext
+from kabar.pipeline.reuse import reuse_stage
+from kabar.store.base import open_store
+
+OUT = Path(__file__).parent / "out" / "stories.json"
+
+
+def paragraphs() -> list[str]:
+    path = shared_path() / "data" / "summarization" / "indosum" / "dev.01.jsonl"
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        for para in json.loads(raw)["paragraphs"]:
+            text = " ".join(" ".join(s) for s in para)
+            if len(text.split()) >= 8:
+                out.append(text)
+    return out
+
+
+def synthetic(k: int, pool: list[str], rng: random.Random, start: datetime) -> Article:
+    paras = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(4, 8))]
+    title = paras[0].split(" . ")[0][:120]
+    lines = [Line(index=0, text=title, kind=LineKind.TITLE)]
+    lines += [Line(index=i + 1, text=p, kind=LineKind.BODY) for i, p in enumerate(paras)]
+    when = start + timedelta(minutes=5 * k)
+    return Article(
+        id=f"b{k:07d}",
+        raw_id=f"b{k:07d}",
+        origin="bench",
+        title=title,
+        lines=lines,
+        language="id",
+        outlet=f"outlet{k % 40}",
+        published=Timestamp(value=when, original=""),
+    )
+
+
+def run_batch(articles: list[Article], ctx: StageContext) -> None:
+    arts = [fingerprint_stage(a, ctx) for a in articles]
+    arts = reuse_stage(arts, ctx)
+    arts = cluster_stage(arts, ctx)
+    ctx.store.put_articles(arts)  # type: ignore[union-attr]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--probe", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=500)
+    args = parser.parse_args()
+    pool = paragraphs()
+    rng = random.Random(13)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    results = {
+        "corpus": f"recombined IndoSum dev paragraphs ({len(pool)} paragraphs)",
+        "probe": args.probe,
+        "runs": [],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(f"sqlite:///{tmp}/bench.db")
+        store.migrate()
+        ctx = StageContext(store=store)
+        stored = 0
+        fill_start = time.perf_counter()
+        for size in sorted(args.sizes):
+            while stored < size:
+                n = min(args.batch, size - stored)
+                run_batch([synthetic(stored + i, pool, rng, start) for i in range(n)], ctx)
+                stored += n
+            fill_rate = stored / (time.perf_counter() - fill_start)
+            probe = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+            t = time.perf_counter()
+            for i in range(0, len(probe), args.batch):
+                run_batch(probe[i : i + args.batch], ctx)
+            rate = len(probe) / (time.perf_counter() - t)
+            stored += len(probe)
+            results["runs"].append(
+                {
+                    "stored": size,
+                    "articles_per_s": round(rate, 1),
+                    "fill_articles_per_s": round(fill_rate, 1),
+                }
+            )
+            print(f"{size:>7} stored: {rate:.1f} articles/s (fill {fill_rate:.1f}/s)", flush=True)
+        store.close()
+    runs = results["runs"]
+    if len(runs) >= 2:
+        results["slowdown_ratio"] = round(runs[0]["articles_per_s"] / runs[-1]["articles_per_s"], 3)
+        print(f"slowdown {runs[-1]['stored']}/{runs[0]['stored']}: {results['slowdown_ratio']}")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()
