@@ -49,7 +49,7 @@ class ClusterConfig:
     centroid_terms: int = 400  # features kept per story centroid
     index_terms: int = 30  # centroid features posted to the candidate index
     query_terms: int = 30  # article features looked up in the candidate index
-    max_candidates: int = 200
+    max_candidates: int = 50
     split_every: int = 8  # try a split each time a story has grown by this many articles
     split_threshold: float = 0.12  # split when the two halves are less similar than this
     weights: dict[str, float] = field(default_factory=lambda: dict(represent.BLOCK_WEIGHTS))
@@ -65,9 +65,15 @@ class StoryState:
     last_seen: float | None = None
     grown_since_split: int = 0
     languages: dict[str, int] = field(default_factory=dict)
+    cached_direction: Vector | None = field(default=None, repr=False, compare=False)
 
     def direction(self) -> Vector:
-        return unit(self.centroid)
+        if self.cached_direction is None:
+            self.cached_direction = unit(self.centroid)
+        return self.cached_direction
+
+    def changed(self) -> None:
+        self.cached_direction = None
 
     def to_bytes(self) -> bytes:
         payload = {
@@ -192,6 +198,13 @@ class OnlineClusterer:
             for sid in set(posted.get(key, ())) | self.overlay.get(key, set()):
                 hits[sid] = hits.get(sid, 0.0) + vec.get(key, 0.0)
         ranked = sorted(hits, key=lambda s: (-hits[s], s))[: cfg.max_candidates]
+        missing = [s for s in ranked if s not in self.stories and s not in self.deleted_stories]
+        if missing:  # one read for all candidates, not one per story
+            blobs = self.backend.get_state(self.ns, [f"story:{s}" for s in missing])
+            for sid in missing:
+                blob = blobs.get(f"story:{sid}")
+                if blob is not None:
+                    self.stories[sid] = StoryState.from_bytes(sid, blob)
         out = []
         window = cfg.window_days * 86400.0
         for sid in sorted(ranked):
@@ -305,6 +318,7 @@ class OnlineClusterer:
             story.languages[language] = story.languages.get(language, 0) + 1
         if not duplicate:
             _add(story.centroid, vec)
+            story.changed()
             story.centroid = _trim(story.centroid, cfg.centroid_terms)
             story.weight += 1
             story.grown_since_split += 1
@@ -328,6 +342,7 @@ class OnlineClusterer:
         story.members.remove(article_id)
         if not doc.duplicate:
             _add(story.centroid, doc.vector, -1.0)
+            story.changed()
             story.weight = max(0, story.weight - 1)
         self.dirty_stories.add(story.id)
         self.reindex.add(story.id)
@@ -352,6 +367,7 @@ class OnlineClusterer:
                 self.dirty_docs.add(aid)
         keep.members.extend(gone.members)
         _add(keep.centroid, gone.centroid)
+        keep.changed()
         keep.centroid = _trim(keep.centroid, self.config.centroid_terms)
         keep.weight += gone.weight
         for t in (gone.first_seen, gone.last_seen):
@@ -412,6 +428,7 @@ class OnlineClusterer:
                 story.members.remove(aid)
                 if not doc.duplicate:
                     _add(story.centroid, doc.vector, -1.0)
+                    story.changed()
                     story.weight -= 1
                 self._attach(new, aid, doc.vector, doc.when, doc.duplicate)
         self.stories[new.id] = new
