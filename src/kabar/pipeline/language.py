@@ -38,7 +38,7 @@ MIN_FUNCTION_WORDS = 0.06
 
 #: score at or above which an article is flagged as machine-translated
 MT_THRESHOLD = 3.0
-MT_SAMPLE = 6000  # characters of article text searched for artefacts
+MT_SAMPLE = 4000  # characters of article text searched for artefacts
 
 
 @cache
@@ -61,8 +61,8 @@ _SCRIPTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("ar", re.compile(r"[\u0600-\u06ff]")),
     ("und", re.compile(r"[\u0400-\u04ff\u0370-\u03ff\u0590-\u05ff\u0900-\u0dff]")),
 )
-_LATIN_LETTER_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_LETTER_RE = re.compile(r"[^\W\d_]")
+_NON_LATIN_LETTER_RE = re.compile(r"[^\W\d_A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,13 +72,19 @@ class LanguageGuess:
     note: str = ""
 
 
+def _letters(text: str) -> int:
+    return len(_NOT_LETTER_RE.sub("", text))
+
+
 def _script_language(sample: str) -> str | None:
     """The language of a non-Latin script when most letters are in it, else None."""
-    letters = len(_LETTER_RE.findall(sample))
+    if sample.isascii():
+        return None
+    letters = _letters(sample)
     if letters == 0:
         return None
-    latin = len(_LATIN_LETTER_RE.findall(sample))
-    if latin * 2 >= letters:
+    other = len(_NON_LATIN_LETTER_RE.findall(sample))
+    if other * 2 <= letters:
         return None
     best, count = "und", 0
     for code, rx in _SCRIPTS:
@@ -88,6 +94,9 @@ def _script_language(sample: str) -> str | None:
     return best
 
 
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
+
+
 @cache
 def _stopwords(lang: str) -> frozenset[str]:
     return frozenset(load_list(lang, "stopwords.txt"))
@@ -95,7 +104,7 @@ def _stopwords(lang: str) -> frozenset[str]:
 
 def _function_word_share(sample: str, code: str | None) -> float | None:
     """Share of the guessed language's function words; None when the sample is too short."""
-    words = re.findall(r"[a-z]+", sample.lower())
+    words = _ASCII_WORD_RE.findall(sample[:600].lower())
     if len(words) < 15:
         return None
     known = _stopwords("en" if code == "en" else "id")
@@ -105,7 +114,7 @@ def _function_word_share(sample: str, code: str | None) -> float | None:
 def detect_language(text: str) -> LanguageGuess:
     """id / ms / en with lingua's confidence; another script's language; ``und``; or None."""
     sample = " ".join(text[:FULL_SAMPLE].split())
-    if len(_LETTER_RE.findall(sample[:FIRST_SAMPLE])) < 10:
+    if _letters(sample[:FIRST_SAMPLE]) < 10:
         return LanguageGuess(None, 0.0, "too little text")
     script = _script_language(sample[:FIRST_SAMPLE])
     if script is not None:

@@ -161,11 +161,11 @@ class _DateGrammar:
     mdy: re.Pattern[str]
     num: re.Pattern[str]
     iso: re.Pattern[str]
+    day_before: re.Pattern[str]  # a day name right before a date ("Kamis, " 04 Mei 2023)
     time_after: re.Pattern[str]
     time_before: re.Pattern[str]
     relative: re.Pattern[str]
     relative_word: re.Pattern[str]
-    month_or_day: re.Pattern[str]
 
 
 @cache
@@ -181,30 +181,28 @@ def _grammar() -> _DateGrammar:
         if (tz := _parse_offset(offset)) is not None
     }
     units = {w.casefold(): int(s) for w, s in load_tsv("id", "relative_time.tsv")}
-    mon, day, tz, unit = (_alternation(x) for x in (months, days, zones, units))
-    dayname = rf"(?:(?:{day})\.?\s*,?\s*)?"
+    tz, unit = (_alternation(x) for x in (zones, units))
     flags = re.IGNORECASE
+    # Month names are read as any word and looked up in the table: a pattern that starts
+    # with a 50-name alternation is tried at every position and costs ten times more.
+    word = r"(?P<mon>[A-Za-z]{3,9})(?![A-Za-z])"
     dmy = re.compile(
-        rf"(?<![\w/]){dayname}(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+|\s*[-/.]\s*)"
-        rf"(?P<mon>{mon})(?![a-z])\.?(?:\s+|\s*[-/,.]\s*)(?P<y>(?:19|20)\d\d)(?!\d)",
-        flags,
+        rf"(?<![\w/])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?(?:\s+|\s*[-/.]\s*){word}\.?"
+        r"(?:\s+|\s*[-/,.]\s*)(?P<y>(?:19|20)\d\d)(?!\d)"
     )
     mdy = re.compile(
-        rf"(?<![\w]){dayname}(?P<mon>{mon})(?![a-z])\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?"
-        rf"\s*,?\s+(?P<y>(?:19|20)\d\d)(?!\d)",
-        flags,
+        rf"(?<![\w]){word}\.?\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s*,?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
     )
     num = re.compile(
-        rf"(?<![\w/.]){dayname}\(?(?P<d>[0-3]?\d)(?P<sep>[/.-])(?P<m>[0-3]?\d)(?P=sep)"
-        r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.]|-\d)\)?",
-        flags,
+        r"(?<![\w/.])(?P<d>[0-3]?\d)(?P<sep>[/.-])(?P<m>[0-3]?\d)(?P=sep)"
+        r"(?P<y>(?:19|20)\d\d|\d\d)(?![\d/.]|-\d)\)?"
     )
     iso = re.compile(
         r"(?<![\d/.])(?P<y>(?:19|20)\d\d)(?P<sep>[-/.])(?P<m>[01]?\d)(?P=sep)(?P<d>[0-3]?\d)"
         r"(?:(?:T|\s+)(?P<H>[0-2]?\d):(?P<M>[0-5]\d)(?::(?P<S>[0-5]\d))?(?:\.\d+)?"
-        r"\s*(?P<off>Z|[+-][01]\d:?[0-5]\d)?)?(?![\d])",
-        flags,
+        r"\s*(?P<off>Z|[+-][01]\d:?[0-5]\d)?)?(?![\d])"
     )
+    day_before = re.compile(rf"(?:^|(?<=[\s(]))(?:{_alternation(days)})\.?\s*,?\s*\(?$", flags)
     time_after = re.compile(
         r"(?:\s|[,|•·–—\-/@]|\b(?:pukul|pkl|jam|at)\b\.?)*"
         r"(?P<H>[01]?\d|2[0-3])[:.](?P<M>[0-5]\d)(?:[:.](?P<S>[0-5]\d))?(?![\d])"
@@ -228,7 +226,6 @@ def _grammar() -> _DateGrammar:
         r"(?:\s*,?\s*(?:pukul\s*|at\s*)?(?P<H>[01]?\d|2[0-3])[:.](?P<M>[0-5]\d))?",
         flags,
     )
-    month_or_day = re.compile(rf"(?<![\w])(?:{mon}|{day})(?![\w])", flags)
     return _DateGrammar(
         months,
         zones,
@@ -237,11 +234,11 @@ def _grammar() -> _DateGrammar:
         mdy,
         num,
         iso,
+        day_before,
         time_after,
         time_before,
         relative,
         relative_word,
-        month_or_day,
     )
 
 
@@ -284,18 +281,45 @@ def find_datetime(
     if not text:
         return None
     g = _grammar()
-    best: tuple[int, re.Match[str], str] | None = None
-    for kind, rx in (("dmy", g.dmy), ("mdy", g.mdy), ("iso", g.iso), ("num", g.num)):
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), m, kind)
-    if best is not None:
-        parsed = _build(g, text, best[1], best[2], default_tz)
-        if parsed is not None:
-            return parsed
-    if ref is not None:
+    # Every absolute date has a year: find the years (one fast scan), then read the date
+    # patterns only in a window around each (the name alternations are slow on long lines).
+    for k, year in enumerate(_YEARISH_RE.finditer(text)):
+        if k >= 6:
+            break
+        start, end = max(0, year.start() - 48), min(len(text), year.end() + 40)
+        found = [
+            (m.start(), k, m, kind)
+            for k, (kind, rx) in enumerate(
+                (("dmy", g.dmy), ("mdy", g.mdy), ("iso", g.iso), ("num", g.num))
+            )
+            for m in rx.finditer(text, start, end)
+        ]
+        for _, _, m, kind in sorted(found, key=lambda c: (c[0], c[1])):
+            parsed = _build(g, text, m, kind, default_tz)
+            if parsed is not None:
+                return parsed
+    if ref is not None and _may_be_relative(text):
         return _relative(g, text, ref, default_tz)
     return None
+
+
+_YEARISH_RE = re.compile(r"(?<!\d)(?:(?:19|20)\d\d|\d{1,2}/\d{1,2}/\d\d)(?!\d)")
+_RELATIVE_WORDS = (
+    "lalu",
+    "ago",
+    "silam",
+    "kemarin",
+    "yesterday",
+    "hari ini",
+    "today",
+    "baru saja",
+    "just now",
+)
+
+
+def _may_be_relative(text: str) -> bool:
+    low = text.lower()
+    return any(word in low for word in _RELATIVE_WORDS)
 
 
 def _build(
@@ -304,6 +328,8 @@ def _build(
     day = int(m.group("d"))
     if kind in ("dmy", "mdy"):
         month = g.months.get(m.group("mon").casefold(), 0)
+        if not month:
+            return None
     else:
         month = int(m.group("m"))
     year_s = m.group("y")
@@ -319,6 +345,11 @@ def _build(
     has_time = False
     tz: tzinfo | None = None
     start, end = m.start(), m.end()
+    if kind != "iso":
+        before = text[max(0, start - 12) : start]
+        day_name = g.day_before.search(before)
+        if day_name:
+            start -= len(before) - day_name.start()
     if kind == "iso" and m.group("H"):
         hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
         has_time = True
@@ -334,10 +365,10 @@ def _build(
             tz = _tz_from(g, t.group("tz"), t.group("off"))
             end = t.end()
         else:
-            before = text[max(0, m.start() - 40) : m.start()]
+            before = text[max(0, start - 40) : start]
             b = g.time_before.search(before)
             if b:
-                start = m.start() - len(before) + b.start()
+                start = start - len(before) + b.start()
                 hour, minute, second = int(b.group("H")), int(b.group("M")), int(b.group("S") or 0)
                 has_time = True
                 tz = _tz_from(g, b.group("tz"), None)
@@ -430,16 +461,10 @@ _ANY_DIGIT_RE = re.compile(r"\d")
 
 
 def looks_like_date(text: str) -> bool:
-    """Cheap test: digits and a month or day name, or a numeric date, somewhere in ``text``."""
+    """Cheap test: a year or a numeric date, or digits with a relative phrase ("2 jam lalu")."""
     if _ANY_DIGIT_RE.search(text) is None:
         return False
-    g = _grammar()
-    return bool(
-        g.month_or_day.search(text)
-        or g.num.search(text)
-        or g.iso.search(text)
-        or g.relative.search(text)
-    )
+    return _YEARISH_RE.search(text) is not None or _may_be_relative(text)
 
 
 def url_date(url: str | None, tz: tzinfo = WIB) -> datetime | None:
@@ -469,6 +494,9 @@ _OUTLETISH_RE = re.compile(
 )
 
 
+_SUFFIX_SEPARATORS = (" - ", " – ", " — ", " | ", " • ", ": ", " -- ", " ‒ ")
+
+
 def _squash(text: str) -> str:
     """ "Kabar Example", "kabar.example", "KABAR-EXAMPLE" → "kabarexample"."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
@@ -481,6 +509,8 @@ def strip_outlet_suffix(title: str, outlet: str | None = None) -> tuple[str, str
     page's ``outlet``, or looks like an outlet name (a domain, "... News", "... TV").
     """
     text = " ".join(title.split())
+    if not any(sep in text for sep in _SUFFIX_SEPARATORS):
+        return text, None
     m = _SUFFIX_RE.match(text)
     if not m:
         return text, None
@@ -640,6 +670,11 @@ _NAME_TOKEN_RE = re.compile(
 _SEPARATORS = " \t-–—•·|,:;/()[]"
 
 
+@cache
+def _author_junk() -> frozenset[str]:
+    return frozenset(w.casefold() for w in load_list("id", "author_stopwords.txt"))
+
+
 def _clean_name(candidate: str) -> str | None:
     name = candidate.strip(_SEPARATORS + ".")
     name = re.sub(r"\s+", " ", name)
@@ -650,8 +685,7 @@ def _clean_name(candidate: str) -> str | None:
         return None
     if not all(_NAME_TOKEN_RE.match(t) for t in tokens):
         return None
-    junk = {w.casefold() for w in load_list("id", "author_stopwords.txt")}
-    if all(t.casefold().strip(".") in junk for t in tokens):
+    if all(t.casefold().strip(".") in _author_junk() for t in tokens):
         return None
     if lookup_outlet(name) or _OUTLETISH_RE.search(name):
         return None
