@@ -74,14 +74,17 @@ def _fingerprint(*parts: Any) -> str:
 
 
 def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: bool) -> Path:
-    from kabar.ner.training import AUGMENT, PARAMS, train_evaluation_model
+    from kabar.ner.training import AUGMENT, PARAMS, prior_path, train_evaluation_model
 
     params = PARAMS.get(name, PARAMS["default"])
     augment = AUGMENT.get(name, False)
-    path = cache / f"{name}.{fold}.{_fingerprint(name, fold, params, augment, 'dev')}.crfsuite"
+    key = _fingerprint(name, fold, params, augment, "dev", "prior")
+    path = cache / f"{name}.{fold}.{key}.crfsuite"
     if retrain or not path.is_file():
         tmp = path.with_suffix(".tmp")
         data = train_evaluation_model(root, name, fold, tmp, params=params, augment=augment)
+        if prior_path(tmp).is_file():
+            prior_path(tmp).replace(prior_path(path))
         tmp.replace(path)
         path.with_suffix(".json").write_text(
             json.dumps(
@@ -99,30 +102,41 @@ def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: boo
 def score(
     model: Path, sentences: list[tuple[list[str], list[str]]], to_kabar: bool = False
 ) -> tuple[Report, float]:
-    from kabar.ner.features import Featurizer
     from kabar.ner.tagger import CrfTagger
+    from kabar.ner.training import evaluation_featurizer
 
-    tagger = CrfTagger(model, Featurizer())
-    started = time.perf_counter()
+    tagger = CrfTagger(model, evaluation_featurizer(model))
+    started = time.process_time()
     pred = [tagger.tag(tokens) for tokens, _ in sentences]
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     gold = [[map_tag(t, "kabar") for t in tags] if to_kabar else tags for _, tags in sentences]
+    if to_kabar:  # a corpus without EVT cannot score EVT predictions: drop them
+        kinds = {t[2:] for tags in gold for t in tags if t != "O"}
+        pred = [[t if t == "O" or t[2:] in kinds else "O" for t in tags] for tags in pred]
     return evaluate(gold, pred), len(sentences) / max(seconds, 1e-9)
 
 
-def measure_speed(model: Path, sentences: list[list[str]], rounds: int = 3) -> float:
-    """Sentences per second, one process, fresh featurizer (cold word cache) each round."""
+def measure_speed(model: Path, sentences: list[list[str]], rounds: int = 3) -> dict[str, float]:
+    """Sentences per CPU second of this process (one core; CPU time, so other jobs on a
+    shared machine do not count): ``cold`` with a fresh featurizer (every word's features
+    computed), ``warm`` on a second pass (a long-running worker's steady state, word
+    features cached). Best of ``rounds``."""
     from kabar.ner.features import Featurizer
     from kabar.ner.tagger import CrfTagger
 
-    best = 0.0
+    cold = warm = 0.0
     for _ in range(rounds):
         tagger = CrfTagger(model, Featurizer())
-        started = time.perf_counter()
-        for tokens in sentences:
-            tagger.tag(tokens)
-        best = max(best, len(sentences) / (time.perf_counter() - started))
-    return best
+        for attempt in ("cold", "warm"):
+            started = time.process_time()
+            for tokens in sentences:
+                tagger.tag(tokens)
+            rate = len(sentences) / max(time.process_time() - started, 1e-9)
+            if attempt == "cold":
+                cold = max(cold, rate)
+            else:
+                warm = max(warm, rate)
+    return {"cold": cold, "warm": warm}
 
 
 def run(
@@ -170,7 +184,9 @@ def run(
             report, _ = score(DEFAULT_MODEL, test, to_kabar=True)
             results["shipped"][name] = report.as_dict()
             speed_sents += [t for t, _ in test]
-        results["shipped"]["sentences_per_second"] = measure_speed(DEFAULT_MODEL, speed_sents)
+        speed = measure_speed(DEFAULT_MODEL, speed_sents)
+        results["shipped"]["sentences_per_second"] = speed["cold"]
+        results["shipped"]["sentences_per_second_warm"] = speed["warm"]
         results["shipped"]["speed_sentences"] = len(speed_sents)
         results["shipped"]["model_bytes"] = DEFAULT_MODEL.stat().st_size
         from kabar.ner.lexicon import WORDS_FILE
@@ -292,7 +308,8 @@ def command(
         )
         s = results["shipped"]
         click.echo(
-            f"speed: {s['sentences_per_second']:.0f} sentences/s on one core "
+            f"speed: {s['sentences_per_second']:.0f} sentences/s on one core (cold word cache;"
+            f" {s['sentences_per_second_warm']:.0f} warm) "
             f"(goal {SPEED_GOAL:.0f}); model {s['model_bytes'] / 1e6:.2f} MB, "
             f"word table {s['word_table_bytes'] / 1e6:.2f} MB"
         )

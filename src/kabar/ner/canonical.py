@@ -415,7 +415,10 @@ def _attach_roles_and_metonyms(text: str, found: list[Found]) -> None:
         prev = toks[ti - 1][0].lower() if ti > 0 else ""
         entry = f.gaz or lexicon.gazetteer().lookup(f.text)
         if entry is not None and entry.metonym_of and prev not in LOCATIVE:
-            after = next((t for t, s, _ in toks[ti:] if s >= f.end), "")
+            j = ti
+            while j < len(toks) and toks[j][1] < f.end:
+                j += 1
+            after = toks[j][0] if j < len(toks) else ""
             dateline = ti == 0 and after in {",", "-", "–", "—", ":"}
             f.metonym = not dateline
         if f.label != "PER":

@@ -1,0 +1,59 @@
+"""The `kabar eval ner` plumbing on a tiny model trained from our own sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kabar.eval.ner import ANCHORS, COLUMNS, command, measure_speed, score, table_rows, to_markdown
+from kabar.ner.features import Featurizer
+from kabar.ner.tagger import CrfTagger, train_crf
+
+OUR_SENTENCES = [
+    (["Dewi", "Larasati", "tiba", "di", "Mamuju", "."], ["B-PER", "I-PER", "O", "O", "B-LOC", "O"]),
+    (["Andi", "bekerja", "di", "Bank", "Lembah", "."], ["B-PER", "O", "O", "B-ORG", "I-ORG", "O"]),
+    (["Warga", "Bima", "menyambut", "Rudi", "."], ["O", "B-LOC", "O", "B-PER", "O"]),
+    (["Partai", "Bulan", "menang", "di", "Ambon", "."], ["B-ORG", "I-ORG", "O", "O", "B-LOC", "O"]),
+] * 5
+
+
+def test_tiny_model_scores_its_training_data(tmp_path: Path) -> None:
+    model = train_crf(OUR_SENTENCES, tmp_path / "tiny.crfsuite", {"max_iterations": 50})
+    report, rate = score(model, OUR_SENTENCES)
+    assert report.micro.f1 > 90
+    assert set(report.per_type) == {"PER", "LOC", "ORG"}
+    assert rate > 0
+    speed = measure_speed(model, [t for t, _ in OUR_SENTENCES], rounds=1)
+    assert speed["cold"] > 0 and speed["warm"] > 0
+    tagger = CrfTagger(model, Featurizer())
+    assert tagger.tag([]) == []
+
+
+def test_table_and_markdown_carry_the_anchors() -> None:
+    fake = {
+        "datasets": {
+            "nergrit": {
+                "folds": 1,
+                "macro": {"p": 70.0, "r": 66.0, "f1": 68.0},
+                "micro": {"p": 73.0, "r": 70.0, "f1": 71.5},
+                "anchors": [{"system": s, "metric": m, "f1": f} for s, m, f in ANCHORS["nergrit"]],
+            }
+        },
+        "shipped": {},
+    }
+    rows = table_rows(fake)
+    assert len(rows[0]) == len(COLUMNS)
+    assert "79.09" in rows[0][-1]
+    assert "| nergrit | 1 |" in to_markdown(fake)
+
+
+def test_unknown_dataset_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(command, ["--datasets", "nope", "--cache", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown dataset" in result.output
+
+
+def test_json_of_anchors_is_serialisable() -> None:
+    assert json.loads(json.dumps(ANCHORS))["nerp"][0][2] == 79.25
