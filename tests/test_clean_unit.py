@@ -302,3 +302,21 @@ def test_clean_keeps_preset_labels_across_reruns() -> None:
     first = [ln.kind for ln in clean_stage(article, StageContext()).lines]
     again = [ln.kind for ln in clean_stage(article, StageContext()).lines]
     assert first == again == [K.MENU, K.LEAD, K.RELATED, K.BODY]
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Tim Redaksi - detikNews", K.BYLINE),
+        ("Oleh Rudi Hartono, Kompas.com", K.BYLINE),
+        ("Kamis, 04 Juli 2024 - 21:29 WIB | Dibaca 1.234 kali", K.TIMESTAMP),
+        ("Ilustrasi banjir. (Dok. Istimewa)", K.CAPTION),
+        ("Ilustrasi jalan rusak", K.CAPTION),
+        ("Penulis: Rudi Hartono | Editor: Maya Sari", K.BYLINE),
+    ],
+)
+def test_lines_between_headline_and_text(line: str, kind: LineKind) -> None:
+    texts = ["Beranda", "Daerah", "Nasional", "", "Jalan Desa Rusak Mulai Diperbaiki Pekan Ini"]
+    texts += ["", line, "", PARAGRAPHS[0], "", PARAGRAPHS[1]]
+    got = kinds(texts)
+    assert got[4] == K.TITLE and got[6] == kind and got[8] == K.LEAD

@@ -333,12 +333,16 @@ def _body_score(f: LineFeatures) -> float:
 _TS_REST_RE = re.compile(
     r"^(?:(?:diperbarui|diupdate|dipublikasikan|diterbitkan|terbit|tayang|published|updated|"
     r"posted|last updated|update|pukul|pkl|jam|on|at|wib|wita|wit|gmt|utc|waktu|tanggal|tgl|"
-    r"hari|date|dibuat|created|modified)\b\.?|[\s,|•·–—\-:/()])*$",
+    r"hari|date|dibuat|created|modified)\b\.?|[\s,|•·–—\-:/()]|"
+    # read counters and reading times printed beside the date
+    r"(?:dibaca|views?|reads?|waktu baca|reading time)\s*:?\s*[\d.,]+\s*(?:kali|x|menit|min)?\b|"
+    r"[\d.,]+\s*(?:kali dibaca|views|komentar|comments|menit baca|min read)\b)*$",
     re.IGNORECASE,
 )
 _DATELINE_ONLY_RE = re.compile(
     r"^[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}\s*(?:\([A-Za-z .]{2,20}\))?\s*[-–—:]{1,3}$"
 )
+_ILLUSTRATION_RE = re.compile(r"^(?:foto\s+)?ilustrasi\b", re.IGNORECASE)
 _HEADLINE_ATTRIBUTION_RE = re.compile(
     r"^.{8,120}\S\s[-–—]\s(?:[A-Z][\w.'’-]*)(?:\s[A-Z][\w.'’-]*){0,2}$"
 )
@@ -397,15 +401,23 @@ _NAME_OUTLET_RE = re.compile(
 
 
 def _name_and_outlet(text: str) -> bool:
-    """A byline naming the writer and the outlet: "Dewi Anggraini - detikNews"."""
-    m = _NAME_OUTLET_RE.match(text)
-    if not m:
+    """A byline naming the writer and the outlet: "Dewi Anggraini - detikNews" (or a desk:
+    "Tim Redaksi - detikNews")."""
+    head, suffix = strip_outlet_suffix(text)
+    if suffix is None or (lookup_outlet(suffix) is None and not _NAME_OUTLET_RE.match(text)):
         return False
-    title, suffix = strip_outlet_suffix(text)
-    if suffix is None:
+    words = head.split()
+    if not 1 <= len(words) <= 5 or _has_stopword(words):
         return False
-    authors, _ = parse_byline(title)
-    return bool(authors) and " ".join(authors).count(" ") + 1 == len(title.split())
+    authors, _ = parse_byline(head)
+    if authors:
+        return " ".join(authors).count(" ") + 1 == len(words)
+    return words[0].casefold() in ("tim", "redaksi", "team", "admin")
+
+
+def _has_stopword(words: Sequence[str]) -> bool:
+    sw = _stopwords()
+    return any(w.casefold() in sw for w in words)
 
 
 def _title_like(f: LineFeatures) -> bool:
@@ -634,6 +646,11 @@ def classify_lines(
             and _nonblank_between(feats, i, title_idx) <= 1
         ):
             out[i] = (K.MENU, "kicker", 0.7)
+        elif f.n_words <= 40 and (
+            _ILLUSTRATION_RE.match(f.text) or split_photo_credit(f.text, bare=True)
+        ):
+            # above the article, "Ilustrasi ..." or "... (Dok. Istimewa)" is a photo caption
+            out[i] = (K.CAPTION, "caption-above-text", 0.7)
         elif f.sentence_like and f.n_words >= 8:
             out[i] = (K.BODY, "above-block", _body_score(f))
         elif f.n_words <= 6:
