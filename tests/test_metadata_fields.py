@@ -41,6 +41,7 @@ def page(*texts: str, **fields: object) -> Article:
         ("KOMPAS.com - Pemerintah kota", None, "KOMPAS.com", None),
         ("WASHINGTON (AP) — The Senate", "WASHINGTON", None, "AP"),
         ("Kuala Lumpur - Kerajaan negeri", "Kuala Lumpur", None, None),
+        ("Jakarta, kumparan - Harga emas", "Jakarta", "kumparan", None),
     ],
 )
 def test_datelines(text: str, place: str | None, outlet: str | None, agency: str | None) -> None:
@@ -58,6 +59,7 @@ def test_datelines(text: str, place: str | None, outlet: str | None, agency: str
         "Menurut dia, harga naik.",
         "Sementara itu - kata warga - air mulai surut",
         "Dia: tidak ada yang tahu",
+        "Jakarta, kata dia - harga naik",
     ],
 )
 def test_not_datelines(text: str) -> None:

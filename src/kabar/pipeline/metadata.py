@@ -548,9 +548,9 @@ _DATELINE_RES = (
         rf"(?:\((?P<agency>[^)]{{2,25}})\))?\s*{_DASH}\s*",
         re.IGNORECASE,
     ),
-    # "Jakarta, CNBC Indonesia – ", "JAKARTA, KOMPAS.com - "
+    # "Jakarta, CNBC Indonesia – ", "JAKARTA, KOMPAS.com - ", "Jakarta, kumparan - "
     re.compile(
-        rf"^(?P<place>{_PLACE})\s*,\s*(?P<outlet>{_DOMAINISH}|[A-Z][\w.]*(?:\s+[A-Z][\w.]*){{0,2}})"
+        rf"^(?P<place>{_PLACE})\s*,\s*(?P<outlet>{_DOMAINISH}|[\w.]+(?:\s+[A-Z][\w.]*){{0,2}})"
         rf"\s*(?:\((?P<agency>[^)]{{2,25}})\))?\s*{_DASH}\s*"
     ),
     # "Jakarta (ANTARA) - ", "WASHINGTON (AP) — "
@@ -612,6 +612,8 @@ def parse_dateline(text: str, *, colon: bool = True) -> Dateline | None:
         agency = groups.get("agency")
         if place and (place.split()[0].casefold() in _NOT_PLACES or len(place) > 40):
             continue
+        if outlet and not outlet[0].isupper() and "." not in outlet and not lookup_outlet(outlet):
+            continue  # "Jakarta, kata dia - ..." is a sentence, not "Place, Outlet -"
         if place and lookup_outlet(place) and not outlet:
             # "KOMPAS.com - " caught as a place: it is the outlet
             outlet, place = place, None
