@@ -72,6 +72,8 @@ _INBODY_KINDS = frozenset({K.RELATED, K.AD, K.CAPTION, K.PHOTO_CREDIT, K.DUPLICA
 _DUP_KINDS = frozenset({K.BODY, K.LEAD, K.SUBHEADING, K.CAPTION, K.UNKNOWN, K.TITLE})
 #: Kinds that make up the article text.
 _TEXT = frozenset({K.BODY, K.LEAD, K.SUBHEADING})
+#: Labels an outlet template may overrule (the classifier's guesses, not specific rules).
+_TEMPLATE_TAKES = frozenset({K.BODY, K.SUBHEADING, K.UNKNOWN})
 #: Boilerplate kinds a short unlabelled line takes from two agreeing neighbours.
 _SMOOTH_KINDS = frozenset({K.FOLLOW, K.SHARE, K.AD, K.TAGS, K.MENU})
 
@@ -518,10 +520,6 @@ def classify_lines(
         if tag == "figcaption":
             out[i] = (K.CAPTION, "tag:figcaption", 0.9)
             continue
-        if outlet_key is not None and templates is not None:
-            share = templates.share(outlet_key, f.text)
-            if share is not None:
-                out[i] = (K.MENU if f.n_words <= 6 else K.UNKNOWN, "template", round(share, 3))
 
     # a sentence right above a lone photo credit is that photo's caption
     for i in range(n):
@@ -669,6 +667,17 @@ def classify_lines(
             out[i] = (K.MENU, "footer-short", 0.6)
         else:
             out[i] = (K.UNKNOWN, "below-block", 0.5)
+
+    # 3 (late): outlet templates take lines the structure left as text or unknown; never the
+    # headline, never a paragraph (one an outlet repeats across stories is still a paragraph)
+    if outlet_key is not None and templates is not None:
+        for i, f in enumerate(feats):
+            label = out[i]
+            if label is None or label[0] not in _TEMPLATE_TAKES or f.strong or i == title_idx:
+                continue
+            share = templates.share(outlet_key, f.text)
+            if share is not None:
+                out[i] = (K.MENU if f.n_words <= 6 else K.UNKNOWN, "template", round(share, 3))
 
     # 5b: repeats
     _mark_duplicates(feats, out, title_idx)
