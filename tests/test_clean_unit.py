@@ -320,3 +320,19 @@ def test_lines_between_headline_and_text(line: str, kind: LineKind) -> None:
     texts += ["", line, "", PARAGRAPHS[0], "", PARAGRAPHS[1]]
     got = kinds(texts)
     assert got[4] == K.TITLE and got[6] == kind and got[8] == K.LEAD
+
+
+def test_templates_never_take_the_headline_or_a_paragraph() -> None:
+    # the pages of one multi-page article share their headline; an outlet may repeat a
+    # background paragraph across stories: neither is template boilerplate
+    templates = OutletTemplates(min_pages=4)
+    for n in range(6):
+        page = outlet_page(n)
+        page[0] = "Jalan Desa Rusak Mulai Diperbaiki Pekan Ini"
+        page[4] = PARAGRAPHS[2]
+        templates.add_page("Kabar Lembah", page)
+    page = outlet_page(8)
+    page[0] = "Jalan Desa Rusak Mulai Diperbaiki Pekan Ini"
+    page[4] = PARAGRAPHS[2]
+    got = kinds(page, outlet="Kabar Lembah", templates=templates)
+    assert got[0] == K.TITLE and got[4] in TEXT_KINDS and got[6] not in TEXT_KINDS

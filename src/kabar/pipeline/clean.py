@@ -46,11 +46,14 @@ from functools import cache, lru_cache
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from kabar.lang import load_list, load_tsv
+from kabar.lang import load_tsv
 from kabar.models import Article, LineKind
 from kabar.pipeline.metadata import (
     domain_of,
     find_datetime,
+    fold_key,
+    function_words,
+    has_function_word,
     looks_like_date,
     lookup_outlet,
     parse_byline,
@@ -187,13 +190,6 @@ def _short_line_rule(text: str, n_words: int, prose: bool) -> BoilerplateRule | 
     return _matcher().match(text, n_words, anchored_only=prose)
 
 
-@cache
-def _stopwords() -> frozenset[str]:
-    return frozenset(
-        w.casefold() for lang in ("id", "en") for w in load_list(lang, "stopwords.txt")
-    )
-
-
 # --------------------------------------------------------------------------------------------
 # Line features
 # --------------------------------------------------------------------------------------------
@@ -209,7 +205,6 @@ _LINKLIKE_RE = re.compile(
 _TRAILING_CLOSERS = "\"”’'»)]*"
 _FIRST_CHAR = itemgetter(0)
 _DIGIT_RE = re.compile(r"\d")
-_NOT_ALNUM_RE = re.compile(r"[\W_]+")
 
 
 @dataclass(slots=True)
@@ -235,7 +230,7 @@ class LineFeatures:
     def key(self) -> str:
         """The line folded for comparison: lower case, letters and digits only."""
         if self._key is None:
-            self._key = _norm_key(self.text)
+            self._key = fold_key(self.text)
         return self._key
 
     @property
@@ -294,7 +289,7 @@ def _line_features(raw: str) -> LineFeatures:
     # whitespace tokens, counted with C-level maps (a regex pass per line costs 3x more)
     tokens = head.split()
     if tokens:
-        f.stop_ratio = sum(map(_stopwords().__contains__, head.lower().split())) / len(tokens)
+        f.stop_ratio = sum(map(function_words().__contains__, head.lower().split())) / len(tokens)
         f.title_ratio = sum(map(str.isupper, map(_FIRST_CHAR, tokens))) / len(tokens)
     tail = text.rstrip(_TRAILING_CLOSERS)
     last = tail[-1:] if tail else ""
@@ -409,17 +404,12 @@ def _name_and_outlet(text: str) -> bool:
     if suffix is None or (lookup_outlet(suffix) is None and not _NAME_OUTLET_RE.match(text)):
         return False
     words = head.split()
-    if not 1 <= len(words) <= 5 or _has_stopword(words):
+    if not 1 <= len(words) <= 5 or has_function_word(words):
         return False
     authors, _ = parse_byline(head)
     if authors:
         return " ".join(authors).count(" ") + 1 == len(words)
     return words[0].casefold() in ("tim", "redaksi", "team", "admin")
-
-
-def _has_stopword(words: Sequence[str]) -> bool:
-    sw = _stopwords()
-    return any(w.casefold() in sw for w in words)
 
 
 def _title_like(f: LineFeatures) -> bool:
@@ -436,10 +426,6 @@ def _name_shape(f: LineFeatures) -> bool:
 # --------------------------------------------------------------------------------------------
 # The classifier
 # --------------------------------------------------------------------------------------------
-
-
-def _norm_key(text: str) -> str:
-    return _NOT_ALNUM_RE.sub("", text.casefold())
 
 
 def _hint(hints: Mapping[str, Any], key: str, i: int) -> Any:
@@ -711,8 +697,8 @@ def _find_title(
     n = len(feats)
     first_strong = strong[0] if strong else min(n, 40)
     limit = min(n, first_strong + 8)
-    hint_title = _norm_key(str(hints.get("title") or ""))
-    hint_title = _norm_key(strip_outlet_suffix(str(hints.get("title") or ""))[0]) or hint_title
+    hint_title = fold_key(str(hints.get("title") or ""))
+    hint_title = fold_key(strip_outlet_suffix(str(hints.get("title") or ""))[0]) or hint_title
     # a headline is repeated near the top (as a caption prefix, or with an outlet suffix)
     keys = [f.key if not f.blank and f.n_chars <= 400 else "" for f in feats[: min(n, limit + 30)]]
     by_prefix: dict[str, list[int]] = {}
@@ -875,7 +861,7 @@ def _mark_duplicates(
     seen: dict[str, int] = {}
     title_key = feats[title_idx].key if title_idx is not None else ""
     title_base = (
-        _norm_key(strip_outlet_suffix(feats[title_idx].text)[0]) if title_idx is not None else ""
+        fold_key(strip_outlet_suffix(feats[title_idx].text)[0]) if title_idx is not None else ""
     )
     title_head = feats[title_idx].text[:6].casefold() if title_idx is not None else ""
     kinds = _DUP_KINDS | {K.MENU}
@@ -891,7 +877,7 @@ def _mark_duplicates(
             and f.text[:6].casefold() == title_head  # cheap test before folding the line
             and f.key.startswith(title_base)
         ):
-            base = _norm_key(strip_outlet_suffix(f.text)[0])
+            base = fold_key(strip_outlet_suffix(f.text)[0])
             if base and base in (title_key, title_base):
                 out[i] = (K.DUPLICATE, f"title-repeat:{title_idx}", 1.0)
                 continue
@@ -924,7 +910,7 @@ def template_key(text: str) -> str | None:
 def _page_signature(texts: Iterable[str]) -> str:
     """Two copies of one article share their longest line: count them once."""
     longest = max((t.strip() for t in texts), key=len, default="")
-    return hashlib.blake2b(_norm_key(longest).encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(fold_key(longest).encode(), digest_size=8).hexdigest()
 
 
 @dataclass

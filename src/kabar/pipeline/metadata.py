@@ -497,9 +497,12 @@ _OUTLETISH_RE = re.compile(
 _SUFFIX_SEPARATORS = (" - ", " – ", " — ", " | ", " • ", ": ", " -- ", " ‒ ")
 
 
-def _squash(text: str) -> str:
-    """ "Kabar Example", "kabar.example", "KABAR-EXAMPLE" → "kabarexample"."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+_NOT_ALNUM_RE = re.compile(r"[\W_]+")
+
+
+def fold_key(text: str) -> str:
+    """Text folded for comparison: "Kabar Example", "KABAR-EXAMPLE" → "kabarexample"."""
+    return _NOT_ALNUM_RE.sub("", text.casefold())
 
 
 def strip_outlet_suffix(title: str, outlet: str | None = None) -> tuple[str, str | None]:
@@ -519,8 +522,8 @@ def strip_outlet_suffix(title: str, outlet: str | None = None) -> tuple[str, str
         return text, None
     known = lookup_outlet(suffix)
     same = outlet is not None and (
-        _squash(suffix) == _squash(outlet)
-        or (len(_squash(suffix)) >= 4 and _squash(outlet).startswith(_squash(suffix)))
+        fold_key(suffix) == fold_key(outlet)
+        or (len(fold_key(suffix)) >= 4 and fold_key(outlet).startswith(fold_key(suffix)))
         or (known is not None and known.name == (lookup_outlet(outlet) or known).name)
     )
     if known or same or _OUTLETISH_RE.search(suffix):
@@ -620,7 +623,7 @@ def parse_dateline(text: str, *, colon: bool = True) -> Dateline | None:
         if rx is _DATELINE_RES[3]:
             # "Place - text": only short capitalised places, not a sentence with a dash
             words = place.split() if place else []
-            if not words or _stopword_hit(words) or len(words) > (3 if place.isupper() else 2):
+            if not words or has_function_word(words) or len(words) > (3 if place.isupper() else 2):
                 continue
         return Dateline(_place(place), outlet, agency.strip() if agency else None, m.end())
     if colon:
@@ -631,7 +634,7 @@ def parse_dateline(text: str, *, colon: bool = True) -> Dateline | None:
             if (
                 len(words) <= 3
                 and words[0].casefold() not in _NOT_PLACES
-                and not _stopword_hit(words)
+                and not has_function_word(words)
                 and not lookup_outlet(place)
             ):
                 return Dateline(_place(place), None, None, m.end())
@@ -639,14 +642,15 @@ def parse_dateline(text: str, *, colon: bool = True) -> Dateline | None:
 
 
 @cache
-def _stopwords() -> frozenset[str]:
+def function_words() -> frozenset[str]:
+    """Indonesian and English function words (``lang/{id,en}/stopwords.txt``)."""
     return frozenset(
         w.casefold() for lang in ("id", "en") for w in load_list(lang, "stopwords.txt")
     )
 
 
-def _stopword_hit(words: list[str]) -> bool:
-    sw = _stopwords()
+def has_function_word(words: Iterable[str]) -> bool:
+    sw = function_words()
     return any(w.casefold() in sw for w in words)
 
 
