@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kabar.models import Article, Line, LineKind
-from kabar.pipeline.metadata import domain_of, lookup_outlet, parse_dateline
+from kabar.pipeline.metadata import domain_of, fold_key, lookup_outlet, parse_dateline
 from kabar.pipeline.registry import StageContext, stage
 
 _URL_QUERY_PAGE_RE = re.compile(r"[?&](?:page|halaman|hal|p|pg|paging)=(\d{1,3})(?=&|#|$)", re.I)
@@ -45,7 +45,6 @@ _ORIGIN_PAGE_RE = re.compile(
 _PAGE_OF_RE = re.compile(r"(?:halaman|hal\.?|page)\s+(\d{1,2})\s*(?:dari|of|/)\s*(\d{1,2})", re.I)
 _NEXT_RE = re.compile(r"\b(selanjutnya|berikutnya|next|lanjut)\b", re.I)
 _NUMBERS_RE = re.compile(r"\b\d{1,2}\b")
-_KEY_RE = re.compile(r"[^\w]+")
 
 MAX_STORED = 500  # stored articles of one outlet scanned for the other pages
 
@@ -98,10 +97,6 @@ def title_page(title: str | None) -> tuple[str, int | None]:
     return title.strip(), None
 
 
-def _key(text: str) -> str:
-    return _KEY_RE.sub(" ", text.casefold()).strip()
-
-
 def _outlet_key(article: Article) -> str:
     name = article.outlet or domain_of(article.url) or ""
     known = lookup_outlet(name) if name else None
@@ -140,7 +135,7 @@ def page_info(article: Article, *, stored: bool = False) -> PageInfo:
         paginated=paginated,
         has_next=has_next,
         opens_with_dateline=opens,
-        title_key=_key(base_title),
+        title_key=fold_key(base_title),
         url_key=by_url[0] if by_url else (_url_key(article.url) if article.url else None),
         outlet_key=_outlet_key(article),
         stored=stored,
@@ -160,7 +155,7 @@ def _order_key(info: PageInfo, position: int) -> tuple[int, int]:
 
 def _body_key(article: Article) -> str:
     kinds = (LineKind.LEAD, LineKind.BODY)
-    return _key(" ".join(ln.text for ln in article.lines if ln.kind in kinds))[:2000]
+    return fold_key(" ".join(ln.text for ln in article.lines if ln.kind in kinds))[:2000]
 
 
 def group_pages(infos: list[PageInfo]) -> list[list[PageInfo]]:
@@ -179,7 +174,7 @@ def group_pages(infos: list[PageInfo]) -> list[list[PageInfo]]:
     by_title: dict[tuple[str, str], int] = {}
     by_url: dict[str, int] = {}
     for i, info in enumerate(infos):
-        if info.title_key and len(info.title_key) >= 12:
+        if len(info.title_key) >= 10:
             key = (info.outlet_key, info.title_key)
             if key in by_title:
                 union(i, by_title[key])
