@@ -27,7 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kabar.models import Article, Line, LineKind
-from kabar.pipeline.metadata import domain_of, fold_key, lookup_outlet, parse_dateline
+from kabar.pipeline.clean import article_outlet
+from kabar.pipeline.metadata import fold_key, parse_dateline
 from kabar.pipeline.registry import StageContext, stage
 
 _URL_QUERY_PAGE_RE = re.compile(r"[?&](?:page|halaman|hal|p|pg|paging)=(\d{1,3})(?=&|#|$)", re.I)
@@ -98,9 +99,7 @@ def title_page(title: str | None) -> tuple[str, int | None]:
 
 
 def _outlet_key(article: Article) -> str:
-    name = article.outlet or domain_of(article.url) or ""
-    known = lookup_outlet(name) if name else None
-    return (known.name if known else name).casefold()
+    return (article_outlet(article) or "").casefold()
 
 
 def page_info(article: Article, *, stored: bool = False) -> PageInfo:
