@@ -310,7 +310,7 @@ for _bit, _words in (
         "sponsor sponsored promo promotion promoted banner leaderboard billboard",
     ),
     (BYLINE, "byline author authors meta dateline contributor vcard bio"),
-    (TAGS, "tags tag taglist topics keywords categories category"),
+    (TAGS, "tags taglist tagcloud topics keywords categories"),
     (
         FOLLOW,
         "newsletter subscribe subscription signup sign-up follow cta paywall "
@@ -439,7 +439,7 @@ class _Frame:
 @dataclass(slots=True)
 class _Walk:
     lines: list[_Line]
-    # per element: (first line, end line, depth, own cue bits, element, tag), closing order
+    # per element, in closing order: (first line, end line, depth, own cue bits, element, tag)
     spans: list[tuple[int, int, int, int, int, str]]
     truncated: bool = False
 
@@ -505,7 +505,14 @@ def _walk(root: LexborNode) -> _Walk:
         in_link = tag == "a" or (parent.in_link if parent else False)
         stack.append(
             _Frame(
-                tag, bits, len(lines), element_no, chain, heading, tag in _BLOCK_TAGS, in_link
+                tag,
+                bits,
+                len(lines),
+                element_no,
+                chain,
+                heading,
+                tag in _BLOCK_TAGS,
+                in_link,
             )
         )
         element_no += 1
@@ -513,7 +520,14 @@ def _walk(root: LexborNode) -> _Walk:
     def pop() -> None:
         frame = stack.pop()
         spans.append(
-            (frame.start_line, len(lines), len(stack), frame.bits, frame.element, frame.tag)
+            (
+                frame.start_line,
+                len(lines),
+                len(stack),
+                frame.bits,
+                frame.element,
+                frame.tag,
+            )
         )
 
     node: LexborNode = root
@@ -591,23 +605,42 @@ def _prose(line: _Line) -> float:
 
 
 def _apply_cues(walk: _Walk, prose: list[float]) -> set[int]:
-    """Set each line's cue mask, ignoring cue names on elements that hold most of the prose.
+    """Set each line's cue mask, ignoring cue names on elements that are page wrappers.
 
     A page wrapped in ``<div class="above-footer">`` or ``<div id="comments-enabled">`` must
-    not make its own article boilerplate: an element whose subtree holds at least
-    :data:`WRAPPER_SHARE` of the page's prose is a wrapper, whatever its name says.
+    not make its own article boilerplate. An element (or all "widget"-named elements
+    together) is a wrapper, whatever the name says, when it holds at least :data:`WRAPPER_SHARE` of the
+    page's prose and the page has less than half that much prose elsewhere free of any cue
+    (a cookie dialog beside a real article is not a wrapper; ``<body class="has-sidebar">``
+    and a page builder's ``elementor-widget`` blocks are).
     """
     prefix = [0.0]
-    for value in prose:
+    free = 0.0
+    for line, value in zip(walk.lines, prose, strict=True):
+        value = max(value, 0.0)
         prefix.append(prefix[-1] + value)
+        if not any(bits & _DAMPEN for _, bits, _ in line.chain):
+            free += value
     total = prefix[-1]
     wrappers: set[int] = set()
     if total > 0:
+        # Each cue-named element is judged alone, except "widget" names, which page builders
+        # put on every block: those are judged together.
+        groups: dict[int, list[tuple[int, int, int]]] = {}
         for start, end, _, bits, element, _ in walk.spans:
-            if bits & ~(CONTENT | ARTICLE | HEADING) and prefix[end] - prefix[start] >= (
-                WRAPPER_SHARE * total
-            ):
-                wrappers.add(element)
+            cues = bits & ~(CONTENT | ARTICLE | HEADING | LIST | TABLE | PRE | BLOCKQUOTE)
+            if cues and end > start:
+                group = -1 if cues == WIDGET else element
+                groups.setdefault(group, []).append((start, end, element))
+        for members in groups.values():
+            inside = 0.0
+            reach = 0  # union of the members' line ranges: nested members count once
+            for start, end, _ in sorted(members):
+                if end > reach:
+                    inside += prefix[end] - prefix[max(start, reach)]
+                    reach = end
+            if inside >= WRAPPER_SHARE * total and free < 0.5 * inside:
+                wrappers.update(element for _, _, element in members)
     cache: dict[int, int] = {}
     for line in walk.lines:
         key = id(line.chain)
