@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from kabar.models import Article, Line
+from kabar.models import Article, Line, LineKind
 from kabar.pipeline.clean import clean_article
 from kabar.pipeline.metadata import (
     detect_outlet,
@@ -282,3 +282,51 @@ def test_metadata_stage_records_itself_and_survives_empty_pages() -> None:
     article = metadata_stage(clean_article(page("", "   ")), StageContext())
     assert article.stages[-1] == "metadata"
     assert article.title is None and article.published is None and article.authors == []
+
+
+def test_plain_words_in_boilerplate_are_not_outlets() -> None:
+    article = clean_article(
+        page(
+            "Iklan",
+            "Beranda",
+            "",
+            "Harga Cabai Turun di Pasar Induk Setelah Panen Raya",
+            "",
+            "Harga cabai di pasar induk turun hampir separuh setelah panen raya di sejumlah "
+            "kabupaten penghasil, kata pedagang pada Rabu.",
+            "",
+            "Iklan",
+            "",
+            "Iklan",
+        )
+    )
+    assert detect_outlet(article)[0] is None
+
+
+def test_site_name_hint_and_a_masthead_taken_for_the_headline() -> None:
+    article = clean_article(
+        page(
+            "Suara Lembah",
+            "",
+            "Pedagang berharap harga tetap stabil hingga akhir bulan agar pembeli kembali "
+            "ramai seperti biasa di pasar tradisional.",
+        )
+    )
+    article.lines[0].kind = LineKind.TITLE  # a reader that took the masthead for the headline
+    article.hints = {"site_name": "Suara Lembah", "title": "Harga Cabai Turun di Pasar Induk"}
+    extract_metadata(article)
+    assert article.outlet == "Suara Lembah"
+    assert article.title == "Harga Cabai Turun di Pasar Induk"
+
+
+def test_bylines_far_from_the_text_are_ignored() -> None:
+    texts = [
+        "Harga Cabai Turun di Pasar Induk Setelah Panen Raya",
+        "Oleh: Rudi Hartono",
+        "",
+        "Harga cabai di pasar induk turun hampir separuh setelah panen raya di sejumlah "
+        "kabupaten penghasil, kata pedagang pada Rabu.",
+    ]
+    texts += ["Kategori Lain"] * 40 + ["Oleh: Widget Samping"]
+    article = extract_metadata(clean_article(page(*texts)))
+    assert article.authors == ["Rudi Hartono"]

@@ -924,7 +924,6 @@ _NOT_OUTLETS = frozenset(
 _OUTLET_SOURCES: dict[LineKind, float] = {
     LineKind.FOLLOW: 1.0,
     LineKind.SHARE: 1.0,
-    LineKind.AD: 0.5,
     LineKind.RELATED: 0.5,
 }
 
@@ -938,6 +937,13 @@ def _name_runs(text: str) -> list[str]:
             for j in range(i + 1, min(len(tokens), i + 4) + 1):
                 out.append(" ".join(tokens[i:j]))
     return out
+
+
+def _brand_like(name: str) -> bool:
+    """Several words, a domain, an acronym or a CamelCase word: "Detak Kota", "NusaPost"."""
+    if " " in name or "." in name or (name.isupper() and len(name) >= 3):
+        return True
+    return any(ch.isupper() for ch in name[1:])
 
 
 def _casing_rank(name: str) -> int:
@@ -971,6 +977,10 @@ def detect_outlet(article: Article, *, dateline: Dateline | None = None) -> tupl
     by_url = outlet_from_url(article.url)
     if by_url is not None:
         return by_url.name, "url"
+    site = article.hints.get("site_name")
+    if isinstance(site, str) and site.strip():
+        known_site = lookup_outlet(site)
+        return (known_site.name if known_site else site.strip()), "site_name"
     votes: dict[str, float] = {}
     forms: dict[str, str] = {}
 
@@ -1010,8 +1020,8 @@ def detect_outlet(article: Article, *, dateline: Dateline | None = None) -> tupl
         known = lookup_outlet(forms[key])
         if known is not None:
             score += 0.3 if known.type == "wire" else 1.5
-        elif score < 2.0:
-            continue
+        elif score < (2.0 if _brand_like(forms[key]) else 3.0):
+            continue  # a plain word ("Iklan", "Beranda") needs the dateline or title suffix
         scored.append((score, len(key.split()), key))
     if not scored:
         host = domain_of(article.url)
@@ -1102,10 +1112,6 @@ def extract_metadata(
                 break
 
     outlet, _ = detect_outlet(article, dateline=dateline)
-    if outlet is None and hints.get("site_name"):
-        site = str(hints["site_name"]).strip()
-        known_site = lookup_outlet(site)
-        outlet = known_site.name if known_site else site
     article.outlet = outlet
     outlet_zones = hints.get("outlet_tz") or {}
     tz: tzinfo = (
@@ -1114,11 +1120,15 @@ def extract_metadata(
         or guess_timezone(article, outlet, dateline)
     )
 
-    # title
+    # title: the title line, unless it only names the outlet (a masthead taken for the
+    # headline); then the reader's title hint
     title_line = next(iter(by_kind.get(LineKind.TITLE, [])), None)
+    article.title = None
     if title_line is not None:
-        article.title = strip_outlet_suffix(title_line.text, outlet)[0] or None
-    elif hints.get("title"):
+        title = strip_outlet_suffix(title_line.text, outlet)[0]
+        if title and not (outlet and fold_key(title) == fold_key(outlet)):
+            article.title = title
+    if article.title is None and hints.get("title"):
         article.title = strip_outlet_suffix(str(hints["title"]), outlet)[0] or None
 
     if lead_line is not None:
@@ -1175,7 +1185,7 @@ def extract_metadata(
     # authors and editors: the byline lines, else the reader's author hints
     authors: list[str] = []
     editors: list[str] = []
-    for ln in by_kind.get(LineKind.BYLINE, []):
+    for ln in _near_text(lines, by_kind.get(LineKind.BYLINE, [])):
         a, e = parse_byline(ln.text)
         authors += [x for x in a if x not in authors]
         editors += [x for x in e if x not in editors]
@@ -1184,7 +1194,7 @@ def extract_metadata(
             name = _clean_name(str(value))
             if name and name not in authors:
                 authors.append(name)
-    for ln in by_kind.get(LineKind.EDITOR, []):
+    for ln in _near_text(lines, by_kind.get(LineKind.EDITOR, [])):
         editors += [x for x in parse_editor(ln.text) if x not in editors]
     article.authors = authors
     article.editor = editors
@@ -1229,6 +1239,19 @@ def extract_metadata(
     article.related_titles = related
     article.section = _section(lines) or (str(hints["section"]) if hints.get("section") else None)
     return article
+
+
+NEAR_TEXT = 15  # bylines and editor lines count within this many lines of the article text
+
+
+def _near_text(lines: list[Line], chosen: list[Line]) -> list[Line]:
+    """``chosen`` lines close to the article (a sidebar widget far away names nobody)."""
+    kinds = (LineKind.TITLE, LineKind.LEAD, LineKind.BODY, LineKind.SUBHEADING)
+    text = [ln.index for ln in lines if ln.kind in kinds]
+    if not text:
+        return chosen
+    first, last = text[0] - NEAR_TEXT, text[-1] + NEAR_TEXT
+    return [ln for ln in chosen if first <= ln.index <= last]
 
 
 def _hint_time(value: Any, tz: tzinfo, ref: datetime | None) -> Timestamp | None:
