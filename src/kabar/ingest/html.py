@@ -784,7 +784,9 @@ def _label(walk: _Walk, title_hint: str | None) -> list[Kind]:
             not title_done
             and line.heading
             and line.heading <= 2
-            and ((title_key and _title_key(text) == title_key) or (line.heading == 1 and index < end))
+            and (
+                (title_key and _title_key(text) == title_key) or (line.heading == 1 and index < end)
+            )
         ):
             title_done = True
             kinds.append((LineKind.TITLE, "heading:title", 0.9))
@@ -869,8 +871,18 @@ _AUTHOR_KEYS = (
 )
 _SECTION_KEYS = ("article:section", "section", "parsely-section", "category", "content_category")
 _ARTICLE_TYPES = frozenset(
-    "article newsarticle reportagenewsarticle blogposting analysisnewsarticle "
-    "opinionnewsarticle backgroundnewsarticle liveblogposting webpage report".split()
+    [
+        "article",
+        "newsarticle",
+        "reportagenewsarticle",
+        "blogposting",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "webpage",
+        "report",
+    ]
 )
 _MAX_JSONLD_CHARS = 500_000
 
@@ -948,7 +960,9 @@ def _hints(tree: LexborHTMLParser, url: str | None, first_h1: str | None) -> dic
         for name in _names(obj.get("author")):
             if name not in authors and not name.startswith("http"):
                 authors.append(name)
-        headline = headline or (obj.get("headline") if isinstance(obj.get("headline"), str) else None)
+        headline = headline or (
+            obj.get("headline") if isinstance(obj.get("headline"), str) else None
+        )
         sec = obj.get("articleSection")
         section = section or (sec[0] if isinstance(sec, list) and sec else sec)
         site = site or next(iter(_names(obj.get("publisher"))), None)
@@ -963,7 +977,12 @@ def _hints(tree: LexborHTMLParser, url: str | None, first_h1: str | None) -> dic
     og_title = meta.get("og:title") or meta.get("twitter:title")
     hints["title_candidates"] = {
         k: v
-        for k, v in {"og": og_title, "jsonld": headline, "h1": first_h1, "title": title_text}.items()
+        for k, v in {
+            "og": og_title,
+            "jsonld": headline,
+            "h1": first_h1,
+            "title": title_text,
+        }.items()
         if v
     }
     hints["title"] = og_title or headline or first_h1 or title_text
@@ -980,9 +999,7 @@ def _hints(tree: LexborHTMLParser, url: str | None, first_h1: str | None) -> dic
     hints["language"] = (
         lang_attr or meta.get("content-language") or meta.get("og:locale") or language or None
     )
-    hints["section"] = section or next(
-        (meta[k] for k in _SECTION_KEYS if meta.get(k)), None
-    )
+    hints["section"] = section or next((meta[k] for k in _SECTION_KEYS if meta.get(k)), None)
     hints["description"] = meta.get("og:description") or meta.get("description")
     keywords = meta.get("keywords") or meta.get("news_keywords") or ""
     hints["keywords"] = [k.strip() for k in keywords.split(",") if k.strip()][:30]
