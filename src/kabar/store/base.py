@@ -35,6 +35,7 @@ class SearchHit:
     snippet: str  # plain text around the matches
     score: float
     highlights: list[tuple[int, int]] = field(default_factory=list)  # matched spans in snippet
+    story_id: str | None = None
 
 
 @dataclass

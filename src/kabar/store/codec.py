@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
 from kabar.models import Article
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from kabar.store.base import SearchHit
 
 
 def utc_text(value: datetime | None) -> str | None:
@@ -41,15 +39,68 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def fts_query(text: str, max_terms: int = 32) -> str | None:
-    """A user's words as a safe full-text query: each word quoted, all required.
+def fts_query(text: str) -> str | None:
+    """A user's words as a safe FTS5 query over the stemmed index: each term quoted, all
+    required.
 
-    Operators and punctuation are dropped, so no input can be a syntax error or reach SQL.
+    Terms are letters and digits only (``kabar.search.query_terms``), so no input can be a
+    syntax error or reach SQL.
     """
-    words = _WORD.findall(text)[:max_terms]
-    if not words:
+    from kabar.search import query_terms
+
+    terms = query_terms(text)
+    if not terms:
         return None
-    return " ".join('"' + w.replace('"', "") + '"' for w in words)
+    return " ".join('"' + t + '"' for t in terms)
+
+
+# Ranking: BM25 times a recency boost of 1 + RECENCY_WEIGHT / (1 + age / RECENCY_DAYS), so a
+# story from today gets x1.5, one a month old x1.25, one a year old about x1.04.
+RECENCY_WEIGHT = 0.5
+RECENCY_DAYS = 30.0
+SNIPPET_SCAN_CHARS = 20_000  # of an article's body read back to cut a snippet
+
+
+def day_number(value: datetime | None) -> float | None:
+    """Days since 1970-01-01 UTC as a float (the recency clock of the search index)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.timestamp() / 86400.0
+
+
+def make_hit(
+    article_id: str,
+    title: str | None,
+    outlet: str | None,
+    published: datetime | None,
+    story_id: str | None,
+    body: str,
+    score: float,
+    terms: list[str],
+) -> SearchHit:
+    """A search result with its snippet cut from the article text around the matches."""
+    from kabar.search import make_snippet
+
+    snippet, spans = make_snippet(body[:SNIPPET_SCAN_CHARS], terms)
+    return SearchHit(
+        article_id=article_id,
+        title=title,
+        outlet=outlet,
+        published=published,
+        snippet=snippet,
+        score=score,
+        highlights=spans,
+        story_id=story_id,
+    )
+
+
+def search_fields(article: Article) -> tuple[str, str]:
+    """The stemmed (title, body) terms an article is indexed under."""
+    from kabar.search import index_terms
+
+    return index_terms(article.title or ""), index_terms(article.body)
 
 
 def migrations(dialect: str) -> list[tuple[int, str, str]]:

@@ -6,11 +6,12 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from kabar.models import Article, Entity, Quote, RawDocument, Rejection, Story, Storyline
+from kabar.search import index_terms, query_terms
 from kabar.store.base import (
     ArticleFilter,
     QuoteFilter,
@@ -20,13 +21,18 @@ from kabar.store.base import (
     StoreStats,
 )
 from kabar.store.codec import (
+    RECENCY_DAYS,
+    RECENCY_WEIGHT,
+    SNIPPET_SCAN_CHARS,
     article_time,
+    day_number,
     dumps,
     fts_query,
+    make_hit,
     migrations,
     now_text,
     parse_time,
-    split_marks,
+    search_fields,
     utc_text,
 )
 
@@ -86,6 +92,7 @@ class SQLiteStore(Store):
             )
             applied = {r[0] for r in self._db.execute("SELECT version FROM schema_migrations")}
             version = max(applied, default=0)
+            before = version
             for number, name, sql in migrations("sqlite"):
                 if number in applied:
                     continue
@@ -96,7 +103,40 @@ class SQLiteStore(Store):
                     "COMMIT;"
                 )
                 version = number
-            return version
+        if before < 2 <= version:  # the stemmed index is made in Python: fill it for old rows
+            self._index_missing()
+        return version
+
+    def _index_missing(self, batch: int = 500) -> int:
+        """Index articles that have no search row (after migrating to v2, or a repair)."""
+        done, last = 0, ""
+        while True:
+            rows = self._rows(
+                "SELECT a.id, a.title, a.body, a.published FROM articles a"
+                " WHERE a.id > ? AND a.merged_into IS NULL AND NOT EXISTS"
+                " (SELECT 1 FROM search_docs d WHERE d.article_id = a.id) ORDER BY a.id LIMIT ?",
+                (last, batch),
+            )
+            if not rows:
+                return done
+            docs = [
+                (
+                    r["id"],
+                    day_number(parse_time(r["published"])),
+                    index_terms(r["title"] or ""),
+                    index_terms(r["body"] or ""),
+                )
+                for r in rows
+            ]
+            self._write(
+                lambda db, docs=docs: db.executemany(
+                    "INSERT OR IGNORE INTO search_docs (article_id, published, title, body)"
+                    " VALUES (?,?,?,?)",
+                    docs,
+                )
+            )
+            done += len(docs)
+            last = rows[-1]["id"]
 
     def schema_version(self) -> int:
         row = self._one("SELECT max(version) FROM schema_migrations")
@@ -197,6 +237,8 @@ class SQLiteStore(Store):
         items = list(articles)
         if not items:
             return
+        # Stemming is the slow part: done before the writer lock is taken.
+        terms = {a.id: search_fields(a) for a in items if a.merged_into is None}
 
         def work(db: sqlite3.Connection) -> None:
             now = now_text()
@@ -227,9 +269,11 @@ class SQLiteStore(Store):
                     ),
                 )
                 if a.merged_into is None:  # a merged follow-up page is found via its article
+                    title_terms, body_terms = terms[a.id]
                     db.execute(
-                        "INSERT INTO articles_fts (article_id, title, body) VALUES (?,?,?)",
-                        (a.id, a.title or "", body),
+                        "INSERT INTO search_docs (article_id, published, title, body)"
+                        " VALUES (?,?,?,?)",
+                        (a.id, day_number(article_time(a)), title_terms, body_terms),
                     )
                 self._put_entities(db, a.entities)
                 db.executemany(
@@ -285,7 +329,7 @@ class SQLiteStore(Store):
     def _delete_article_rows(db: sqlite3.Connection, article_id: str) -> None:
         db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM quotes WHERE article_id = ?", (article_id,))
-        db.execute("DELETE FROM articles_fts WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM search_docs WHERE article_id = ?", (article_id,))
         db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
     @staticmethod
@@ -372,36 +416,42 @@ class SQLiteStore(Store):
 
     # --- search ----------------------------------------------------------------------------
     def search(self, query: str, flt: ArticleFilter | None = None) -> list[SearchHit]:
+        """BM25 over stemmed terms (title x4) times a recency boost; snippets from the body."""
         flt = flt or ArticleFilter()
         match = fts_query(query)
         if match is None:
             return []
         where, params = self._where(flt)
         where = where.replace(" WHERE ", " AND ", 1)
-        rows = self._rows(
-            "SELECT a.id, a.title, a.outlet, a.published,"
-            " snippet(articles_fts, 2, char(2), char(3), '…', 16) AS snip,"
-            " bm25(articles_fts, 0.0, 4.0, 1.0) AS rank"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.article_id"
-            f" WHERE articles_fts MATCH ?{where}"
-            " ORDER BY rank, a.published DESC LIMIT ? OFFSET ?",
-            [match, *params, flt.limit, flt.offset],
-        )
-        hits = []
-        for r in rows:
-            snippet, spans = split_marks(r["snip"] or "")
-            hits.append(
-                SearchHit(
-                    article_id=r["id"],
-                    title=r["title"],
-                    outlet=r["outlet"],
-                    published=parse_time(r["published"]),
-                    snippet=snippet,
-                    score=-float(r["rank"]),
-                    highlights=spans,
-                )
+        now = day_number(datetime.now(UTC))
+        try:
+            rows = self._rows(
+                "SELECT a.id, a.title, a.outlet, a.published, a.story_id,"
+                f" substr(a.body, 1, {SNIPPET_SCAN_CHARS}) AS body,"
+                " bm25(search_fts, 4.0, 1.0)"
+                " * (1.0 + ? / (1.0 + max(0.0, ? - coalesce(d.published, 0.0)) / ?)) AS rank"
+                " FROM search_fts JOIN search_docs d ON d.doc = search_fts.rowid"
+                " JOIN articles a ON a.id = d.article_id"
+                f" WHERE search_fts MATCH ?{where}"
+                " ORDER BY rank, a.published DESC, a.id LIMIT ? OFFSET ?",
+                [RECENCY_WEIGHT, now, RECENCY_DAYS, match, *params, flt.limit, flt.offset],
             )
-        return hits
+        except sqlite3.OperationalError:  # belt and braces: the query is built to be valid
+            return []
+        terms = query_terms(query)
+        return [
+            make_hit(
+                r["id"],
+                r["title"],
+                r["outlet"],
+                parse_time(r["published"]),
+                r["story_id"],
+                r["body"] or "",
+                -float(r["rank"]),
+                terms,
+            )
+            for r in rows
+        ]
 
     # --- entities and quotes ---------------------------------------------------------------
     def get_entity(self, entity_id: str) -> Entity | None:
@@ -703,10 +753,11 @@ class SQLiteStore(Store):
             "quotes of missing articles": "SELECT count(*) FROM quotes q WHERE NOT EXISTS"
             " (SELECT 1 FROM articles a WHERE a.id = q.article_id)",
             "articles missing from the search index": "SELECT count(*) FROM articles a WHERE"
-            " a.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM articles_fts f WHERE"
-            " f.article_id = a.id)",
-            "search rows of missing articles": "SELECT count(*) FROM articles_fts f WHERE NOT"
-            " EXISTS (SELECT 1 FROM articles a WHERE a.id = f.article_id)",
+            " a.merged_into IS NULL AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE"
+            " d.article_id = a.id)",
+            "search rows of missing or merged articles": "SELECT count(*) FROM search_docs d"
+            " WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = d.article_id AND"
+            " a.merged_into IS NULL)",
             "articles pointing at missing stories": "SELECT count(*) FROM articles a WHERE"
             " a.story_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM stories s WHERE s.id ="
             " a.story_id)",
@@ -716,6 +767,13 @@ class SQLiteStore(Store):
             n = int(row[0]) if row else 0
             if n:
                 problems.append(f"{n} {what}")
+        try:  # the FTS index against its content table
+            with self._lock:
+                self._db.execute(
+                    "INSERT INTO search_fts (search_fts, rank) VALUES ('integrity-check', 1)"
+                )
+        except sqlite3.DatabaseError as exc:
+            problems.append(f"search index out of step with its terms: {exc}")
         if problems and repair:
             self._repair()
         return problems
@@ -724,15 +782,15 @@ class SQLiteStore(Store):
         def work(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM mentions WHERE article_id NOT IN (SELECT id FROM articles)")
             db.execute("DELETE FROM quotes WHERE article_id NOT IN (SELECT id FROM articles)")
-            db.execute("DELETE FROM articles_fts WHERE article_id NOT IN (SELECT id FROM articles)")
             db.execute(
-                "INSERT INTO articles_fts (article_id, title, body) SELECT id, coalesce(title,"
-                " ''), body FROM articles WHERE merged_into IS NULL AND id NOT IN"
-                " (SELECT article_id FROM articles_fts)"
+                "DELETE FROM search_docs WHERE article_id NOT IN"
+                " (SELECT id FROM articles WHERE merged_into IS NULL)"
             )
+            db.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
             db.execute(
                 "UPDATE articles SET story_id = NULL WHERE story_id IS NOT NULL AND story_id NOT"
                 " IN (SELECT id FROM stories)"
             )
 
         self._write(work)
+        self._index_missing()
