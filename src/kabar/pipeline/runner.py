@@ -4,41 +4,65 @@ Per-article stages run in the calling process or a worker pool (``workers > 1``)
 stages run once per batch in the calling process with the store. Each batch is written in
 one transaction, so an interrupted run loses at most the batch in flight and a rerun picks up
 the raw inputs that have no article yet.
+
+Memory stays bounded whatever the corpus size: inputs are pulled from an iterator one batch at
+a time, at most two batches are in flight (the pool works on the next batch while this
+process runs the corpus stages and writes the current one), and the report keeps counts plus
+the first :data:`MAX_REPORTED` rejections (all of them go to the store).
 """
 
 from __future__ import annotations
 
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import Any
 
 from kabar.models import Article, RawDocument, Rejection
 from kabar.pipeline.decode import DecodeError, decode
 from kabar.pipeline.registry import (
+    REGISTRY,
     Stage,
     StageContext,
     external_requirements,
     plan,
     provider_hint,
+    providers,
 )
 from kabar.store.base import Store
 
 Progress = Callable[[int], None]
+#: Rejections kept in a :class:`RunReport` for display; the store gets every one of them.
+MAX_REPORTED = 10_000
 
 
 @dataclass
 class RunReport:
     articles: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)  # the first MAX_REPORTED
     warnings: int = 0
     stage_errors: int = 0
+    rejected_count: int = 0  # every rejection, also those past MAX_REPORTED
 
     @property
     def partial(self) -> bool:
-        return bool(self.rejected)
+        return bool(self.rejected_count or self.rejected)
+
+    def reject(self, rejections: Iterable[Rejection]) -> None:
+        for r in rejections:
+            self.rejected_count += 1
+            if len(self.rejected) < MAX_REPORTED:
+                self.rejected.append(r)
+
+    def add(self, other: RunReport) -> None:
+        self.articles += other.articles
+        self.warnings += other.warnings
+        self.stage_errors += other.stage_errors
+        self.rejected_count += other.rejected_count
+        self.rejected += other.rejected[: max(0, MAX_REPORTED - len(self.rejected))]
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -72,22 +96,52 @@ def run_article_stages(
 def _has(article: Article, fld: str) -> bool:
     if fld == "lines":
         return bool(article.lines)
-    from kabar.pipeline.registry import providers
-
-    owner = providers(_stages_cache()).get(fld)
+    owner = _providers().get(fld)
     return owner is not None and owner in article.stages
 
 
-def _stages_cache() -> dict[str, Stage]:
-    from kabar.pipeline.registry import load_stages
+_PROVIDERS: tuple[int, dict[str, str]] = (-1, {})
 
-    return load_stages()
+
+def _providers() -> dict[str, str]:
+    """Field -> stage name, rebuilt only when a stage registers (``load_stages`` walks the
+    package on every call, which cost a directory listing per article and field)."""
+    global _PROVIDERS
+    if _PROVIDERS[0] != len(REGISTRY) or not REGISTRY:
+        from kabar.pipeline.registry import load_stages
+
+        stages = load_stages()
+        _PROVIDERS = (len(stages), providers(stages))
+    return _PROVIDERS[1]
+
+
+def timed_stages(stages: list[Stage], timings: dict[str, float]) -> list[Stage]:
+    """The same stages, each adding its wall time to ``timings[name]`` (for benchmarks)."""
+
+    def wrap(st: Stage) -> Stage:
+        func = st.func
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                timings[st.name] = timings.get(st.name, 0.0) + time.perf_counter() - t0
+
+        return replace(st, func=timed)
+
+    return [wrap(st) for st in stages]
 
 
 def process_raw(
-    raw: RawDocument, stages: list[Stage], ctx: StageContext, external: dict[str, set[str]]
+    raw: RawDocument,
+    stages: list[Stage],
+    ctx: StageContext,
+    external: dict[str, set[str]],
+    timings: dict[str, float] | None = None,
 ) -> Article | Rejection:
     """Decode one raw input and run the per-article stages over it."""
+    t0 = time.perf_counter()
     try:
         article = decode(raw)
     except DecodeError as exc:
@@ -98,6 +152,9 @@ def process_raw(
             reason=f"decode failed: {type(exc).__name__}: {exc}",
             raw_id=raw.id,
         )
+    finally:
+        if timings is not None:
+            timings["decode"] = timings.get("decode", 0.0) + time.perf_counter() - t0
     article = run_article_stages(article, stages, ctx, external)
     if not article.text_lines and "clean" in article.stages:
         article.warnings.append("no body text found on the page")
@@ -109,9 +166,9 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_init(names: list[str], options: dict[str, Any]) -> None:
-    planned = [s for s in plan(names) if s.scope == "article"]
-    _WORKER["stages"] = planned
-    _WORKER["external"] = external_requirements(plan(names))
+    planned = plan(names)
+    _WORKER["stages"] = [s for s in planned if s.scope == "article"]
+    _WORKER["external"] = external_requirements(planned)
     _WORKER["ctx"] = StageContext(store=None, options=options)
 
 
@@ -132,7 +189,11 @@ def _worker_process(item: RawDocument | Article) -> Article | Rejection:
 
 
 class Pipeline:
-    """The planned stages bound to a store, ready to run over batches."""
+    """The planned stages bound to a store, ready to run over batches.
+
+    ``timings`` (a dict) makes every stage, the decoder and the store writes add their wall
+    time to it; it needs ``workers=1`` (worker processes keep their own clocks).
+    """
 
     def __init__(
         self,
@@ -142,19 +203,23 @@ class Pipeline:
         workers: int = 1,
         batch_size: int = 200,
         options: dict[str, Any] | None = None,
+        timings: dict[str, float] | None = None,
     ) -> None:
         self.store = store
         self.planned = plan(stage_names)
         self.names = [s.name for s in self.planned]
-        self.article_stages = [s for s in self.planned if s.scope == "article"]
-        self.corpus_stages = [s for s in self.planned if s.scope == "corpus"]
+        self.timings = timings
+        stages = timed_stages(self.planned, timings) if timings is not None else self.planned
+        self.article_stages = [s for s in stages if s.scope == "article"]
+        self.corpus_stages = [s for s in stages if s.scope == "corpus"]
         self.external = external_requirements(self.planned)
         self.ctx = StageContext(store=store, options=options or {})
-        self.workers = max(1, workers)
-        self.batch_size = batch_size
+        self.workers = max(1, workers) if timings is None else 1
+        self.batch_size = max(1, batch_size)
         self._pool: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> Pipeline:
+        # Only worth a pool when some per-article stage runs (decode alone is cheap).
         if self.workers > 1:
             self._pool = ProcessPoolExecutor(
                 self.workers,
@@ -168,18 +233,34 @@ class Pipeline:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def _map(self, items: list[RawDocument] | list[Article]) -> list[Article | Rejection]:
+    # --- per-article work ------------------------------------------------------------------
+    def _submit(self, items: list[RawDocument] | list[Article]) -> Iterator[Article | Rejection]:
+        """Start the per-article work on ``items``; results come back in input order.
+
+        With a pool the work starts now and runs while the caller handles the previous batch;
+        chunks of about ``batch / (4 * workers)`` items keep pickling overhead low and both
+        workers busy to the end of the batch.
+        """
         if self._pool is not None and len(items) > 1:
             chunk = max(1, len(items) // (self.workers * 4))
-            return list(self._pool.map(_worker_process, items, chunksize=chunk))
+            return self._pool.map(_worker_process, items, chunksize=chunk)
+        return iter(self._run_here(items))
+
+    def _run_here(self, items: list[RawDocument] | list[Article]) -> list[Article | Rejection]:
         out: list[Article | Rejection] = []
         for item in items:
             if isinstance(item, RawDocument):
-                out.append(process_raw(item, self.article_stages, self.ctx, self.external))
+                out.append(
+                    process_raw(item, self.article_stages, self.ctx, self.external, self.timings)
+                )
             else:
                 out.append(run_article_stages(item, self.article_stages, self.ctx, self.external))
         return out
 
+    def _map(self, items: list[RawDocument] | list[Article]) -> list[Article | Rejection]:
+        return list(self._submit(items))
+
+    # --- corpus stages and writes ----------------------------------------------------------
     def run_corpus_stages(self, articles: list[Article]) -> list[Article]:
         for st in self.corpus_stages:
             ready = [
@@ -198,39 +279,57 @@ class Pipeline:
                     a.stages.append(st.name)
         return articles
 
-    def process_batch(self, items: list[RawDocument] | list[Article], report: RunReport) -> None:
+    def finish_batch(self, results: Iterable[Article | Rejection], report: RunReport) -> None:
+        """Corpus stages over one batch's per-article results, then one write per table."""
         articles: list[Article] = []
-        for result in self._map(items):
+        rejections: list[Rejection] = []
+        for result in results:
             if isinstance(result, Rejection):
-                report.rejected.append(result)
+                rejections.append(result)
             else:
                 articles.append(result)
+        report.reject(rejections)
         articles = self.run_corpus_stages(_dedupe(articles))
         report.articles += sum(1 for a in articles if a.merged_into is None)
         report.warnings += sum(len(a.warnings) for a in articles)
         if self.store is not None:
-            batch_rejections = [r for r in report.rejected if r.raw_id in {i.id for i in items}]
-            if batch_rejections:
-                self.store.put_rejections(batch_rejections)
-            self.store.put_articles(articles)
+            t0 = time.perf_counter()
+            if rejections:
+                self.store.put_rejections(rejections)
+            if articles:
+                self.store.put_articles(articles)
+            if self.timings is not None:
+                self.timings["store"] = self.timings.get("store", 0.0) + time.perf_counter() - t0
+
+    def process_batch(self, items: list[RawDocument] | list[Article], report: RunReport) -> None:
+        self.finish_batch(self._submit(items), report)
+
+    def run(
+        self, items: Iterable[RawDocument] | Iterable[Article], progress: Progress | None = None
+    ) -> RunReport:
+        """Stream ``items`` through the pipeline a batch at a time, one batch ahead in the pool."""
+        report = RunReport()
+        pending: tuple[int, Iterator[Article | Rejection]] | None = None
+        for batch in _batched(items, self.batch_size):
+            started = (len(batch), self._submit(batch))
+            if pending is not None:
+                self.finish_batch(pending[1], report)
+                if progress:
+                    progress(pending[0])
+            pending = started
+        if pending is not None:
+            self.finish_batch(pending[1], report)
+            if progress:
+                progress(pending[0])
+        return report
 
     def run_raw(self, raws: Iterable[RawDocument], progress: Progress | None = None) -> RunReport:
-        report = RunReport()
-        for batch in _batched(raws, self.batch_size):
-            self.process_batch(batch, report)
-            if progress:
-                progress(len(batch))
-        return report
+        return self.run(raws, progress)
 
     def run_articles(
         self, articles: Iterable[Article], progress: Progress | None = None
     ) -> RunReport:
-        report = RunReport()
-        for batch in _batched(articles, self.batch_size):
-            self.process_batch(batch, report)
-            if progress:
-                progress(len(batch))
-        return report
+        return self.run(articles, progress)
 
 
 def _dedupe(articles: list[Article]) -> list[Article]:
@@ -259,10 +358,7 @@ def analyze(
         report = RunReport()
         if redo:  # stored articles first, so the new ones below are not run twice
             report = pipe.run_articles(_stored_articles(store), progress)
-        fresh = pipe.run_raw(store.iter_raw(unprocessed=True), progress)
-        report.articles += fresh.articles
-        report.rejected += fresh.rejected
-        report.warnings += fresh.warnings
+        report.add(pipe.run_raw(store.iter_raw(unprocessed=True), progress))
     return report
 
 

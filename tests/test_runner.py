@@ -1,0 +1,167 @@
+"""The batch runner: streaming with bounded look-ahead, one write per batch, resumable runs,
+and a worker pool that gives the same records as one process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kabar.ingest import read_sources
+from kabar.models import Article, RawDocument, Rejection, SourceFormat
+from kabar.pipeline.runner import MAX_REPORTED, Pipeline, RunReport, analyze
+from kabar.store.base import Store, open_store
+
+# Per-article stages only where the test is about the runner's plumbing: fast, and free of
+# the corpus stages' store state.
+CHEAP = ["clean", "metadata"]
+
+
+def page(i: int) -> RawDocument:
+    text = (
+        f"Beranda\nNasional\n\nJudul berita nomor {i} tentang jembatan baru\n\n"
+        f"Senin, {1 + i % 28} Januari 2024 10:{i % 60:02d} WIB\n\n"
+        f"Warga desa ke-{i} menyambut jembatan yang dibangun selama dua tahun terakhir ini.\n\n"
+        f"Kepala desa mengatakan jembatan nomor {i} memotong waktu tempuh ke pasar kecamatan.\n"
+    ).encode()
+    return RawDocument(
+        id=RawDocument.hash(text),
+        content=text,
+        origin=f"test#{i}",
+        format=SourceFormat.TEXT,
+        url=f"https://contoh.example/berita/{i}",
+    )
+
+
+def junk(i: int) -> RawDocument:
+    content = bytes(range(256)) * 4 + bytes([i])
+    return RawDocument(id=RawDocument.hash(content), content=content, origin=f"junk#{i}")
+
+
+def new_store(tmp_path: Path, name: str) -> Store:
+    store = open_store(f"sqlite:///{tmp_path / name}")
+    store.migrate()
+    return store
+
+
+def comparable(article: Article) -> dict[str, Any]:
+    """The record minus what may legitimately differ between two runs."""
+    return article.model_dump(exclude={"story_id"})
+
+
+def stored(store: Store) -> dict[str, dict[str, Any]]:
+    return {a.id: comparable(a) for a in store.iter_articles()}
+
+
+def test_input_is_pulled_lazily_and_written_once_per_batch(
+    tmp_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consumed = 0
+    writes: list[tuple[int, int]] = []  # (articles in the write, inputs consumed by then)
+
+    def source() -> Iterator[RawDocument]:
+        nonlocal consumed
+        for i in range(95):
+            consumed += 1
+            yield page(i)
+
+    original = tmp_store.put_articles
+
+    def spy(articles: Any) -> None:
+        items = list(articles)
+        writes.append((len(items), consumed))
+        original(items)
+
+    monkeypatch.setattr(tmp_store, "put_articles", spy)
+    with Pipeline(tmp_store, CHEAP, batch_size=20) as pipe:
+        report = pipe.run_raw(source())
+    assert report.articles == 95
+    assert [n for n, _ in writes] == [20, 20, 20, 20, 15]
+    # At most one batch beyond the one being written has been read: memory is bounded by the
+    # batch size, not by the corpus.
+    for k, (_, seen) in enumerate(writes):
+        assert seen <= (k + 2) * 20
+    assert tmp_store.count_articles() == 95
+
+
+def test_rejections_are_stored_per_batch_and_counted(tmp_store: Store) -> None:
+    items = [page(i) if i % 5 else junk(i) for i in range(30)]
+    tmp_store.put_raw(items)
+    report = analyze(tmp_store, CHEAP, batch_size=7)
+    assert report.rejected_count == 6
+    assert len(report.rejected) == 6 and report.partial
+    assert all(r.raw_id for r in report.rejected)
+    stored_rejections = tmp_store.list_rejections(100)
+    assert sorted(r.raw_id or "" for r in stored_rejections) == sorted(
+        r.raw_id or "" for r in report.rejected
+    )
+    assert report.articles == 24
+
+
+def test_report_keeps_counts_past_its_display_limit() -> None:
+    report = RunReport()
+    report.reject(Rejection(origin=str(i), reason="x") for i in range(MAX_REPORTED + 5))
+    assert report.rejected_count == MAX_REPORTED + 5
+    assert len(report.rejected) == MAX_REPORTED
+    total = RunReport()
+    total.add(report)
+    assert total.rejected_count == MAX_REPORTED + 5 and len(total.rejected) == MAX_REPORTED
+
+
+def test_interrupted_run_resumes_without_redoing_finished_work(tmp_path: Path) -> None:
+    raws = [page(i) for i in range(60)]
+    store = new_store(tmp_path, "interrupted.db")
+    store.put_raw(raws)
+
+    def interrupted() -> Iterator[RawDocument]:
+        for i, raw in enumerate(store.iter_raw(unprocessed=True)):
+            if i == 45:
+                raise KeyboardInterrupt  # Ctrl-C while reading the fourth batch
+            yield raw
+
+    with pytest.raises(KeyboardInterrupt), Pipeline(store, CHEAP, batch_size=10) as pipe:
+        pipe.run_raw(interrupted())
+    done_first = store.count_articles()
+    # Finished batches are committed; the batch in flight and the one being read are not.
+    assert 20 <= done_first < 45
+    first_ids = {a.id: a.model_dump() for a in store.iter_articles()}
+
+    report = analyze(store, CHEAP, batch_size=10)
+    assert report.articles == 60 - done_first  # only what was missing
+    assert store.count_articles() == 60
+    for a in store.get_articles(first_ids):  # untouched by the second run
+        assert a.model_dump() == first_ids[a.id]
+    assert analyze(store, CHEAP).articles == 0  # nothing left to do
+
+    straight = new_store(tmp_path, "straight.db")
+    straight.put_raw(raws)
+    analyze(straight, CHEAP, batch_size=10)
+    assert stored(straight) == stored(store)
+    store.close()
+    straight.close()
+
+
+def test_workers_give_the_same_records_as_one_process(tmp_path: Path, demo_dir: Path) -> None:
+    raws = [r for r in read_sources([demo_dir]) if isinstance(r, RawDocument)]
+    assert len(raws) > 20
+    results = {}
+    for workers in (1, 2):
+        store = new_store(tmp_path, f"w{workers}.db")
+        store.put_raw(raws)
+        report = analyze(store, None, workers=workers, batch_size=16)
+        results[workers] = (report.articles, report.rejected_count, stored(store))
+        store.close()
+    assert results[1][0] == results[2][0] > 0
+    assert results[1][1] == results[2][1]
+    assert results[1][2] == results[2][2]
+
+
+def test_timings_cover_decode_every_stage_and_the_store(tmp_store: Store) -> None:
+    timings: dict[str, float] = {}
+    with Pipeline(tmp_store, CHEAP, batch_size=8, timings=timings, workers=2) as pipe:
+        assert pipe.workers == 1  # timing needs one process
+        pipe.run_raw(page(i) for i in range(20))
+    assert set(timings) == {"decode", *CHEAP, "store"}
+    assert all(t > 0 for t in timings.values())
