@@ -1065,6 +1065,11 @@ def html_to_lines(
         warnings.append(f"metadata hints failed: {err}")
     kinds = _label(walk, hints.get("title"))
     lines = [ln.text for ln in walk.lines]
+    # per-line DOM features for the text cleaner (``classify_lines(hints=...)``)
+    hints["tags"] = [ln.tag for ln in walk.lines]
+    hints["link_density"] = [
+        round(ln.link_chars / len(ln.text), 2) if ln.text else 0.0 for ln in walk.lines
+    ]
     if not any(kind in TEXT_KINDS for kind, _, _ in kinds):
         warnings.append("no main text found")
     return HtmlPage(lines, kinds, hints, encoding, warnings)

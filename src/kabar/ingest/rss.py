@@ -112,9 +112,10 @@ def _item(entry: Any, origin: str, channel: Any) -> RawDocument | Rejection:
     tags = [t.get("term") for t in entry.get("tags") or [] if t.get("term")]
     if tags:
         meta["categories"] = ", ".join(tags)
-    published = _when(entry.get("published_parsed"))
-    updated = _when(entry.get("updated_parsed"))
-    raw_published = entry.get("published") or entry.get("updated")
+    # plain dict lookups: feedparser's own get() maps a missing "updated" to "published"
+    published = _when(dict.get(entry, "published_parsed"))
+    updated = _when(dict.get(entry, "updated_parsed"))
+    raw_published = dict.get(entry, "published") or dict.get(entry, "updated")
     if isinstance(raw_published, str) and raw_published.strip():
         meta["published_raw"] = raw_published.strip()[:200]
     if published:

@@ -154,7 +154,14 @@ def _convert(
     record: object, iterator: ArchiveIterator, name: str
 ) -> Iterator[RawDocument | Rejection]:
     """One warcio record as a RawDocument, a Rejection, or nothing (non-response records)."""
-    if getattr(record, "rec_type", None) != "response":
+    rec_type = getattr(record, "rec_type", None)
+    if rec_type is None:  # warcio's reading of a record cut inside its WARC headers
+        yield Rejection(
+            origin=f"warc:{name}#{iterator.get_record_offset()}",
+            reason="truncated or corrupt record: incomplete WARC headers",
+        )
+        return
+    if rec_type != "response":
         return
     headers = record.rec_headers  # type: ignore[attr-defined]
     url = headers.get_header("WARC-Target-URI")
