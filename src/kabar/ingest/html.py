@@ -386,11 +386,13 @@ _ROLE_CUES = {
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
+_SUBSTRING_RE = re.compile("|".join(re.escape(needle) for needle, _ in _SUBSTRING_CUES))
+_SUBSTRING_BITS = dict(_SUBSTRING_CUES)
 _cue_cache: dict[str, int] = {}
 
 
 def _name_cues(names: str) -> int:
-    """Cue bits for a ``class``+``id`` string (cached: pages repeat the same names)."""
+    """Cue bits for a ``class`` or ``id`` value (cached: pages repeat the same names)."""
     bits = _cue_cache.get(names)
     if bits is not None:
         return bits
@@ -399,15 +401,14 @@ def _name_cues(names: str) -> int:
     for token in _SPLIT.split(lowered):
         if token:
             bits |= _TOKEN_CUES.get(token, 0)
-    squashed = lowered.replace("_", "-")
-    for needle, bit in _SUBSTRING_CUES:
-        if needle in squashed:
-            bits |= bit
+    for match in _SUBSTRING_RE.finditer(lowered.replace("_", "-")):
+        bits |= _SUBSTRING_BITS[match.group()]
     if bits & CONTENT and bits & (COMMENT | RELATED | SHARE | WIDGET):
         # "comment-body" / "related-content": the negative word describes what the body is.
         bits &= ~CONTENT
-    if len(_cue_cache) < 50_000:
-        _cue_cache[names] = bits
+    if len(_cue_cache) >= 100_000:  # bounded memory in a long-running worker
+        _cue_cache.clear()
+    _cue_cache[names] = bits
     return bits
 
 
@@ -434,6 +435,8 @@ class _Frame:
     heading: int
     block: bool
     in_link: bool
+    owner: str  # tag of the nearest block element (this one when it is a block)
+    parent: _Frame | None
 
 
 @dataclass(slots=True)
@@ -445,17 +448,49 @@ class _Walk:
 
 
 _WS = re.compile(r"\s+")
+#: Attributes that can carry a cue; an inline element with none of them is not tracked.
+_CUE_ATTRS = ("class", "id", "role", "style", "hidden", "aria-hidden", "itemprop")
+
+
+def _element_bits(tag: str, attrs: dict[str, str | None]) -> int:
+    bits = _TAG_BITS.get(tag, 0)
+    names = attrs.get("class")
+    if names:
+        bits |= _name_cues(names)
+    ident = attrs.get("id")
+    if ident:
+        bits |= _name_cues(ident)
+    role = attrs.get("role")
+    if role:
+        bits |= _ROLE_CUES.get(role.strip().lower(), 0)
+    if attrs.get("itemprop") in {"articleBody", "articlebody"}:
+        bits |= CONTENT
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        bits |= HIDDEN
+    style = attrs.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        bits |= HIDDEN
+    return bits
 
 
 def _walk(root: LexborNode) -> _Walk:
-    """One iterative pre/post-order walk: lines plus the line range covered by each element."""
+    """One iterative pre/post-order walk: lines plus the line range covered by each element.
+
+    No recursion, so a 10k-deep page is fine. Inline elements without any cue-bearing
+    attribute are entered without a frame of their own (``None`` on the stack): they change
+    nothing but the text flow, and skipping their bookkeeping is most of the walk's speed.
+    """
     lines: list[_Line] = []
     spans: list[tuple[int, int, int, int, int, str]] = []
     parts: list[str] = []
     link_chars = 0
-    stack: list[_Frame] = []
+    stack: list[_Frame | None] = []
+    current: _Frame | None = None  # innermost frame on the stack
     element_no = 0
     truncated = False
+    block_tags = _BLOCK_TAGS
+    skip_tags = _SKIP_TAGS
+    tag_bits = _TAG_BITS
 
     def flush() -> None:
         nonlocal link_chars, truncated
@@ -465,113 +500,92 @@ def _walk(root: LexborNode) -> _Walk:
         parts.clear()
         links = link_chars
         link_chars = 0
-        if not text:
+        if not text or current is None:
             return
         if len(lines) >= MAX_LINES:
             truncated = True
             return
         if len(text) > MAX_LINE_CHARS:
             text = text[:MAX_LINE_CHARS]
-        owner = next((f for f in reversed(stack) if f.block), stack[-1])
-        top = stack[-1]
-        lines.append(_Line(text, owner.tag, top.chain, min(links, len(text)), top.heading))
-
-    def push(node: LexborNode, tag: str) -> None:
-        nonlocal element_no
-        attrs = node.attributes
-        bits = _TAG_BITS.get(tag, 0)
-        names = attrs.get("class") or ""
-        ident = attrs.get("id")
-        if ident:
-            names = f"{names} {ident}"
-        if names.strip():
-            bits |= _name_cues(names)
-        role = attrs.get("role")
-        if role:
-            bits |= _ROLE_CUES.get(role.strip().lower(), 0)
-        if attrs.get("itemprop") in {"articleBody", "articlebody"}:
-            bits |= CONTENT
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            bits |= HIDDEN
-        style = attrs.get("style")
-        if style and _HIDDEN_STYLE.search(style):
-            bits |= HIDDEN
-        parent = stack[-1] if stack else None
-        heading = _HEADINGS.get(tag, 0) or (parent.heading if parent else 0)
-        chain = parent.chain if parent else ()
-        cue_bits = bits & ~(LINK | TIME)
-        if cue_bits:
-            chain = (*chain, (len(stack), cue_bits, element_no))
-        in_link = tag == "a" or (parent.in_link if parent else False)
-        stack.append(
-            _Frame(
-                tag,
-                bits,
-                len(lines),
-                element_no,
-                chain,
-                heading,
-                tag in _BLOCK_TAGS,
-                in_link,
-            )
+        lines.append(
+            _Line(text, current.owner, current.chain, min(links, len(text)), current.heading)
         )
-        element_no += 1
 
-    def pop() -> None:
+    def close() -> None:
+        nonlocal current
         frame = stack.pop()
+        if frame is None:
+            return
+        if frame.block and parts:
+            flush()
         spans.append(
-            (
-                frame.start_line,
-                len(lines),
-                len(stack),
-                frame.bits,
-                frame.element,
-                frame.tag,
-            )
+            (frame.start_line, len(lines), len(stack), frame.bits, frame.element, frame.tag)
         )
+        current = frame.parent
 
     node: LexborNode = root
-    # Iterative DFS with explicit enter/exit so a 10k-deep page needs no recursion. Only
-    # pushed elements are descended into, so every climb to a parent closes exactly one frame.
+    # Only entered elements are descended into, so every climb to a parent closes exactly one
+    # stack entry.
     while True:
         tag = node.tag
         if tag == "-text":
             value = node.text_content
             if value:
                 parts.append(value)
-                if stack and stack[-1].in_link:
+                if current is not None and current.in_link:
                     link_chars += len(value.strip())
         elif tag == "br":
             flush()
-        elif tag and tag[0] != "-" and tag not in _SKIP_TAGS:
-            if tag in _BLOCK_TAGS:
-                flush()
-            push(node, tag)
+        elif tag and tag[0] != "-" and tag not in skip_tags:
+            attrs = node.attributes
+            block = tag in block_tags
+            if not block and tag not in tag_bits and not any(a in attrs for a in _CUE_ATTRS):
+                stack.append(None)
+            else:
+                if block and parts:
+                    flush()
+                bits = _element_bits(tag, attrs)
+                parent = current
+                heading = _HEADINGS.get(tag, 0) or (parent.heading if parent else 0)
+                chain = parent.chain if parent else ()
+                cue_bits = bits & ~(LINK | TIME)
+                if cue_bits:
+                    chain = (*chain, (len(stack), cue_bits, element_no))
+                current = _Frame(
+                    tag,
+                    bits,
+                    len(lines),
+                    element_no,
+                    chain,
+                    heading,
+                    block,
+                    tag == "a" or (parent.in_link if parent else False),
+                    tag if block or parent is None else parent.owner,
+                    parent,
+                )
+                stack.append(current)
+                element_no += 1
             child = node.child
             if child is not None:
                 node = child
                 continue
-            if stack[-1].block:
-                flush()
-            pop()
+            close()
         if not stack:
             break
         nxt = node.next
         while nxt is None:
-            parent = node.parent
-            if stack[-1].block:
-                flush()
-            pop()
-            if not stack or parent is None:
+            parent_node = node.parent
+            close()
+            if not stack or parent_node is None:
                 break
-            node = parent
+            node = parent_node
             nxt = node.next
         if not stack or nxt is None:
             break
         node = nxt
     flush()
     while stack:
-        pop()
+        close()
     return _Walk(lines=lines, spans=spans, truncated=truncated)
 
 
