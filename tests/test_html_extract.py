@@ -250,3 +250,17 @@ def test_undeclared_legacy_encoding_is_detected() -> None:
 
 def test_str_input_is_accepted() -> None:
     assert PARAGRAPHS[0] in extract_text("<p>" + PARAGRAPHS[0] + "</p>")
+
+
+def test_script_rendered_page_falls_back_to_jsonld_body() -> None:
+    body = "\n".join(PARAGRAPHS)
+    data = json.dumps({"@type": "NewsArticle", "headline": "Judul", "articleBody": body})
+    html = (
+        f'<html><head><script type="application/ld+json">{data}</script></head>'
+        '<body><div id="app">Memuat...</div><nav><a href="/">Beranda</a></nav></body></html>'
+    )
+    page = html_to_lines(html.encode())
+    assert all(p in page.text for p in PARAGRAPHS)
+    assert any("jsonld-articleBody" in w for w in page.warnings)
+    assert "_jsonld_body" not in page.hints
+    assert len(page.hints["tags"]) == len(page.lines)

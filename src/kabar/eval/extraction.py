@@ -42,6 +42,9 @@ from urllib.parse import urlparse
 import click
 
 from kabar.eval.common import markdown_table, print_table, shared_path, write_results
+from kabar.ingest.html import LINE_OVERLAP, TextIndex, line_is_body
+
+__all__ = ["LINE_OVERLAP", "TextIndex", "line_is_body"]  # the line rule lives with the reader
 
 AEB_DIR = Path("data/extraction/scrapinghub-aeb")
 TE_DIR = Path("data/extraction/trafilatura-eval")
@@ -346,48 +349,6 @@ def render_lines(page: bytes) -> list[str]:
 
     text, _ = decode_html(page)
     return [ln.strip() for ln in get_text(text).split("\n") if ln.strip()]
-
-
-@dataclass
-class TextIndex:
-    """Fast overlap tests of lines against one reference text (gold or an extractor)."""
-
-    grams: set[tuple[str, ...]]
-    paragraphs: set[tuple[str, ...]]
-
-    @classmethod
-    def of(cls, text: str) -> TextIndex:
-        grams: set[tuple[str, ...]] = set()
-        paragraphs: set[tuple[str, ...]] = set()
-        for paragraph in (text or "").split("\n"):
-            toks = tokens(paragraph)
-            if toks:
-                paragraphs.add(tuple(toks))
-        toks = tokens(text)
-        grams.update(tuple(toks[i : i + 4]) for i in range(max(0, len(toks) - 3)))
-        return cls(grams, paragraphs)
-
-
-#: Share of a line's 4-gram shingles that must occur in the reference for the line to count.
-LINE_OVERLAP = 0.5
-
-
-def line_is_body(line: str, index: TextIndex) -> bool | None:
-    """The overlap rule: does ``line`` belong to the reference text?
-
-    A line of four or more tokens belongs when at least :data:`LINE_OVERLAP` of its 4-gram
-    shingles occur in the reference. A shorter line (a subheading, "Advertisement") belongs
-    only when it equals a whole reference paragraph, token for token. A line without tokens
-    is not scored (None).
-    """
-    toks = tokens(line)
-    if not toks:
-        return None
-    if len(toks) < 4:
-        return tuple(toks) in index.paragraphs
-    grams = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
-    hits = sum(1 for g in grams if g in index.grams)
-    return hits >= LINE_OVERLAP * len(grams)
 
 
 @dataclass

@@ -45,6 +45,9 @@ MAX_HTML_BYTES = 8 * 1024 * 1024
 MAX_LINES = 20_000
 #: Characters kept per line.
 MAX_LINE_CHARS = 50_000
+#: Below this much article text the page's JSON-LD ``articleBody``, then trafilatura, are
+#: asked for the body (see ``_fallback``).
+MIN_BODY_CHARS = 250
 
 Kind = tuple[LineKind, str, float]
 
@@ -982,6 +985,9 @@ def _hints(tree: LexborHTMLParser, url: str | None, first_h1: str | None) -> dic
         site = site or next(iter(_names(obj.get("publisher"))), None)
         lang = obj.get("inLanguage")
         language = language or (lang if isinstance(lang, str) else None)
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(hints.get("_jsonld_body", "")):
+            hints["_jsonld_body"] = body  # only for the fallback; not kept in the hints
 
     for node in tree.css("time")[:10]:
         _add(published, node.attributes.get("datetime") or node.text(strip=True), "time")
@@ -1080,13 +1086,111 @@ def html_to_lines(
     kinds = _label(walk, hints.get("title"))
     lines = [ln.text for ln in walk.lines]
     # per-line DOM features for the text cleaner (``classify_lines(hints=...)``)
-    hints["tags"] = [ln.tag for ln in walk.lines]
-    hints["link_density"] = [
-        round(ln.link_chars / len(ln.text), 2) if ln.text else 0.0 for ln in walk.lines
-    ]
+    tags = [ln.tag for ln in walk.lines]
+    density = [round(ln.link_chars / len(ln.text), 2) if ln.text else 0.0 for ln in walk.lines]
+    jsonld_body = hints.pop("_jsonld_body", None)
+    if _body_chars(lines, kinds) < MIN_BODY_CHARS:
+        note = _fallback(text, lines, kinds, tags, density, jsonld_body)
+        if note:
+            warnings.append(note)
+    hints["tags"] = tags
+    hints["link_density"] = density
     if not any(kind in TEXT_KINDS for kind, _, _ in kinds):
         warnings.append("no main text found")
     return HtmlPage(lines, kinds, hints, encoding, warnings)
+
+
+def _body_chars(lines: list[str], kinds: list[Kind]) -> int:
+    return sum(len(ln) for ln, (kind, _, _) in zip(lines, kinds, strict=True) if kind in TEXT_KINDS)
+
+
+def _fallback(
+    html: str,
+    lines: list[str],
+    kinds: list[Kind],
+    tags: list[str],
+    density: list[float],
+    jsonld_body: str | None,
+) -> str | None:
+    """When the DOM pass finds almost no text, ask a second source, in place.
+
+    First the page's own JSON-LD ``articleBody`` (pages rendered by script often carry the
+    whole text there), then trafilatura. Lines that overlap the found text
+    (:func:`line_is_body`) become body; text the page's lines do not hold at all (JSON-LD of
+    a script-rendered page) is appended as new lines. Returns a warning, or None when neither
+    source has more text than the DOM pass.
+    """
+    have = _body_chars(lines, kinds)
+    candidates: list[tuple[str, str]] = []
+    if jsonld_body and len(jsonld_body) >= MIN_BODY_CHARS:
+        body = jsonld_body
+        if "<" in body:
+            parsed = LexborHTMLParser(body).body
+            body = parsed.text(separator="\n") if parsed is not None else body
+        candidates.append(("jsonld-articleBody", body))
+    try:
+        import trafilatura
+
+        extracted = trafilatura.extract(html, include_comments=False, include_tables=True)
+        if extracted and len(extracted) >= MIN_BODY_CHARS:
+            candidates.append(("trafilatura", extracted))
+    except Exception:  # the fallback is best effort: an error keeps the DOM pass result
+        pass
+    for source, found in candidates:
+        if len(found) < 1.5 * max(have, 1):
+            continue
+        index = TextIndex.of(found)
+        marked = [i for i, line in enumerate(lines) if line_is_body(line, index)]
+        covered = sum(len(lines[i]) for i in marked)
+        for i in marked:
+            kinds[i] = (LineKind.BODY, f"fallback:{source}", 0.6)
+        if covered < 0.5 * len(found):  # the text is not on the page as lines: add it
+            for paragraph in found.split("\n"):
+                paragraph = _WS.sub(" ", paragraph).strip()
+                if paragraph:
+                    lines.append(paragraph)
+                    kinds.append((LineKind.BODY, f"fallback:{source}:added", 0.6))
+                    tags.append("script")
+                    density.append(0.0)
+        return f"little text in the page's main block; body taken from {source}"
+    return None
+
+
+@dataclass
+class TextIndex:
+    """Overlap tests of lines against one reference text (see :func:`line_is_body`)."""
+
+    grams: set[tuple[str, ...]]
+    paragraphs: set[tuple[str, ...]]
+
+    @classmethod
+    def of(cls, text: str) -> TextIndex:
+        paragraphs = {tuple(t) for p in (text or "").split("\n") if (t := _TOKEN.findall(p))}
+        toks = _TOKEN.findall(text or "")
+        grams = {tuple(toks[i : i + 4]) for i in range(max(0, len(toks) - 3))}
+        return cls(grams, paragraphs)
+
+
+#: Share of a line's 4-gram shingles that must occur in the reference for the line to count.
+LINE_OVERLAP = 0.5
+_TOKEN = re.compile(r"\w+")
+
+
+def line_is_body(line: str, index: TextIndex) -> bool | None:
+    """Does ``line`` belong to the reference text behind ``index``?
+
+    A line of four or more ``\\w+`` tokens belongs when at least :data:`LINE_OVERLAP` of its
+    4-gram shingles occur in the reference. A shorter line (a subheading, "Advertisement")
+    belongs only when it equals a whole reference paragraph, token for token. A line without
+    tokens gives None.
+    """
+    toks = _TOKEN.findall(line)
+    if not toks:
+        return None
+    if len(toks) < 4:
+        return tuple(toks) in index.paragraphs
+    grams = [tuple(toks[i : i + 4]) for i in range(len(toks) - 3)]
+    return sum(1 for g in grams if g in index.grams) >= LINE_OVERLAP * len(grams)
 
 
 def extract_text(content: bytes | str, url: str | None = None) -> str:
