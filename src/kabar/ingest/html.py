@@ -828,6 +828,8 @@ def _label(walk: _Walk, title_hint: str | None) -> list[Kind]:
                 kind = (cue_kind, reason, 0.9)
                 break
         if kind is None and not long_prose:
+            if below & HEADER and prose[index] >= STANDFIRST_PROSE:
+                below &= ~HEADER  # a prose line in the article's header is its standfirst
             for bit, cue_kind, reason in _WEAK:
                 if below & bit:
                     kind = (cue_kind, reason, 0.8)
@@ -840,7 +842,28 @@ def _label(walk: _Walk, title_hint: str | None) -> list[Kind]:
             else:
                 kind = (LineKind.BODY, "main-container", 0.8)
         kinds.append(kind)
+    _standfirst(lines, kinds, prose, start)
     return kinds
+
+
+#: A standfirst line (between the headline and the main block) holds at least this much prose.
+STANDFIRST_PROSE = 80.0
+
+
+def _standfirst(lines: list[_Line], kinds: list[Kind], prose: list[float], start: int) -> None:
+    """The standfirst often sits between the headline and the main block, outside it: prose
+    lines there without boilerplate cues are the lead."""
+    title = next((i for i, (k, _, _) in enumerate(kinds) if k is LineKind.TITLE), None)
+    if title is None or title >= start:
+        return
+    for i in range(title + 1, start):
+        line = lines[i]
+        if (
+            prose[i] >= STANDFIRST_PROSE
+            and not line.mask & (_DAMPEN | HIDDEN)
+            and line.link_chars < 0.2 * len(line.text)
+        ):
+            kinds[i] = (LineKind.LEAD, "standfirst", 0.7)
 
 
 def _title_key(text: str | None) -> str:
@@ -1101,7 +1124,9 @@ def html_to_lines(
 
 
 def _body_chars(lines: list[str], kinds: list[Kind]) -> int:
-    return sum(len(ln) for ln, (kind, _, _) in zip(lines, kinds, strict=True) if kind in TEXT_KINDS)
+    """Characters of main-block text (a standfirst alone does not make an article)."""
+    main = (LineKind.BODY, LineKind.SUBHEADING)
+    return sum(len(ln) for ln, (kind, _, _) in zip(lines, kinds, strict=True) if kind in main)
 
 
 def _fallback(
