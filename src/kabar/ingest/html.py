@@ -300,29 +300,30 @@ for _bit, _words in (
         "pagination pager",
     ),
     (FOOTER, "footer copyright colophon"),
-    (SHARE, "share sharing shares social sociallinks addthis sharethis sharebar toolbar print"),
+    (SHARE, "share sharing shares social sociallinks addthis sharethis sharebar toolbar print "
+        "bagikan sosmed"),
     (
         RELATED,
-        "related recommended recommendations recirc more read-more readmore "
-        "outbrain taboola teaser teasers",
+        "related recommended recommendations recirc more readmore outbrain taboola teaser "
+        "teasers terkait bacajuga beritaterkait",
     ),
-    (COMMENT, "comment comments disqus respond reply replies discussion"),
+    (COMMENT, "comment comments disqus respond reply replies discussion komentar"),
     (
         AD,
         "ad ads adv advert adverts advertisement advertising adslot adunit dfp gpt "
-        "sponsor sponsored promo promotion promoted banner leaderboard billboard",
+        "sponsor sponsored promo promotion promoted banner leaderboard billboard iklan",
     ),
-    (BYLINE, "byline author authors meta dateline contributor vcard bio"),
-    (TAGS, "tags taglist tagcloud topics keywords categories"),
+    (BYLINE, "byline author authors meta dateline contributor vcard bio penulis"),
+    (TAGS, "tags taglist tagcloud topics keywords categories topik tagar"),
     (
         FOLLOW,
-        "newsletter subscribe subscription signup sign-up follow cta paywall "
-        "registration login cookie cookies consent gdpr modal popup overlay",
+        "newsletter subscribe subscription signup follow cta paywall registration login "
+        "cookie cookies consent gdpr modal popup overlay langganan",
     ),
     (
         WIDGET,
-        "sidebar widget widgets rail popular trending mostread most-read latest "
-        "carousel slider gallery",
+        "sidebar widget widgets rail popular trending mostread latest carousel slider gallery "
+        "populer terpopuler terkini",
     ),
     (FIGURE, "caption captions figcaption credit credits photo-credit wp-caption"),
     (DATE_CUE, "date time timestamp published updated posted"),
@@ -334,7 +335,6 @@ for _bit, _words in (
 _SUBSTRING_CUES: tuple[tuple[str, int], ...] = (
     ("articlebody", CONTENT),
     ("article-body", CONTENT),
-    ("article_body", CONTENT),
     ("storybody", CONTENT),
     ("story-body", CONTENT),
     ("entry-content", CONTENT),
@@ -356,6 +356,18 @@ _SUBSTRING_CUES: tuple[tuple[str, int], ...] = (
     ("maincontent", CONTENT),
     ("content-body", CONTENT),
     ("detail-text", CONTENT),
+    # Indonesian outlets' article containers
+    ("read--content", CONTENT),
+    ("detail--body", CONTENT),
+    ("txt-article", CONTENT),
+    ("isi-berita", CONTENT),
+    ("isiberita", CONTENT),
+    ("artikel-isi", CONTENT),
+    ("baca-juga", RELATED),
+    ("berita-lain", RELATED),
+    ("read-more", RELATED),
+    ("most-read", WIDGET),
+    ("sign-up", FOLLOW),
     ("related", RELATED),
     ("recommend", RELATED),
     ("comment", COMMENT),
