@@ -57,3 +57,15 @@ def test_unknown_dataset_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_json_of_anchors_is_serialisable() -> None:
     assert json.loads(json.dumps(ANCHORS))["nerp"][0][2] == 79.25
+
+
+def test_stacked_featurizer_adds_the_other_models_tags(tmp_path: Path) -> None:
+    from kabar.ner.training import StackedFeaturizer
+
+    model = train_crf(OUR_SENTENCES, tmp_path / "others.crfsuite", {"max_iterations": 30})
+    feats = StackedFeaturizer(CrfTagger(model, Featurizer()), {"dewi": "PER3"}).sentence(
+        ["Dewi", "tiba", "di", "Bima"]
+    )
+    assert "st=B-PER" in feats[0] and "+1st=O" in feats[0]
+    assert "ep=PER3" in feats[0] and "-1ep=PER3" in feats[1]
+    assert "-1st=B-PER" in feats[1]
