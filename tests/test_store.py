@@ -330,6 +330,7 @@ def test_list_filters_and_pagination(store: Store) -> None:
     assert store.count_articles() == 4
     assert store.count_articles(ArticleFilter(outlet="Kabar Uji")) == 2
     assert store.count_articles(ArticleFilter(entity_id=MAMUJU.id, language="id")) == 2
+    assert store.list_outlets() == [("Kabar Uji", 2), ("Warta Uji", 2)]
 
 
 def test_delete_article(store: Store) -> None:

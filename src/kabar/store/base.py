@@ -131,6 +131,10 @@ class Store(abc.ABC):
     def article_id_for_raw(self, raw_id: str) -> str | None: ...
 
     @abc.abstractmethod
+    def list_outlets(self) -> list[tuple[str, int]]:
+        """(outlet, article count) for every outlet with listed articles, most first."""
+
+    @abc.abstractmethod
     def delete_article(self, article_id: str) -> None: ...
 
     # --- search ----------------------------------------------------------------------------

@@ -448,6 +448,13 @@ class PostgresStore(Store):
         row = self._one("SELECT id FROM articles WHERE raw_id = %s LIMIT 1", (raw_id,))
         return row["id"] if row else None
 
+    def list_outlets(self) -> list[tuple[str, int]]:
+        rows = self._rows(
+            "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL"
+            " AND merged_into IS NULL GROUP BY outlet ORDER BY n DESC, outlet"
+        )
+        return [(r["outlet"], int(r["n"])) for r in rows]
+
     def delete_article(self, article_id: str) -> None:
         self._write(lambda conn: self._delete_article_rows(conn, article_id))
 

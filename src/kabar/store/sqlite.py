@@ -411,6 +411,13 @@ class SQLiteStore(Store):
         row = self._one("SELECT id FROM articles WHERE raw_id = ?", (raw_id,))
         return row[0] if row else None
 
+    def list_outlets(self) -> list[tuple[str, int]]:
+        rows = self._rows(
+            "SELECT outlet, count(*) AS n FROM articles WHERE outlet IS NOT NULL"
+            " AND merged_into IS NULL GROUP BY outlet ORDER BY n DESC, outlet"
+        )
+        return [(r[0], int(r[1])) for r in rows]
+
     def delete_article(self, article_id: str) -> None:
         self._write(lambda db: self._delete_article_rows(db, article_id))
 
