@@ -300,8 +300,11 @@ for _bit, _words in (
         "pagination pager",
     ),
     (FOOTER, "footer copyright colophon"),
-    (SHARE, "share sharing shares social sociallinks addthis sharethis sharebar toolbar print "
-        "bagikan sosmed"),
+    (
+        SHARE,
+        "share sharing shares social sociallinks addthis sharethis sharebar toolbar print "
+        "bagikan sosmed",
+    ),
     (
         RELATED,
         "related recommended recommendations recirc more readmore outbrain taboola teaser "
@@ -559,7 +562,7 @@ def _walk(root: LexborNode) -> _Walk:
             else:
                 if block and parts:
                     flush()
-                bits = _element_bits(tag, attrs)
+                bits = _element_bits(tag, attrs) if attrs else tag_bits.get(tag, 0)
                 parent = current
                 heading = _HEADINGS.get(tag, 0) or (parent.heading if parent else 0)
                 chain = parent.chain if parent else ()
@@ -645,10 +648,15 @@ def _apply_cues(walk: _Walk, prose: list[float]) -> set[int]:
     """
     prefix = [0.0]
     free = 0.0
+    cued: dict[int, bool] = {}  # lines share chains: decide once per chain
     for line, value in zip(walk.lines, prose, strict=True):
         value = max(value, 0.0)
         prefix.append(prefix[-1] + value)
-        if not any(bits & _DAMPEN for _, bits, _ in line.chain):
+        key = id(line.chain)
+        is_cued = cued.get(key)
+        if is_cued is None:
+            is_cued = cued[key] = any(bits & _DAMPEN for _, bits, _ in line.chain)
+        if not is_cued:
             free += value
     total = prefix[-1]
     wrappers: set[int] = set()
