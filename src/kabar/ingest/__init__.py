@@ -88,8 +88,11 @@ def read_file(path: Path) -> Iterator[RawDocument | Rejection]:
         yield from read_jsonl(path)
         return
     if fmt is SourceFormat.WARC:
-        from kabar.ingest.warc import read_warc
-
+        try:
+            from kabar.ingest.warc import read_warc
+        except ImportError as exc:  # warcio (or the reader) missing: say so, keep going
+            yield Rejection(origin=origin, reason=f"cannot read WARC files here: {exc}")
+            return
         yield from read_warc(path)
         return
     limit = MAX_FEED_BYTES if fmt is SourceFormat.RSS else MAX_PAGE_BYTES
