@@ -22,6 +22,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _NEWLINES = re.compile(r"\r\n|\r|\u2028|\u2029|\x85")
 
 
+_LATIN_FAMILY = {
+    "cp1250",
+    "cp1252",
+    "cp1254",
+    "cp1257",
+    "latin1",
+    "iso88591",
+    "iso885915",
+    "iso88592",
+    "iso88599",
+    "iso885913",
+    "windows1252",
+    "windows1250",
+}
+
+
 class DecodeError(ValueError):
     """The raw input cannot become text: binary, undecodable or empty."""
 
@@ -54,6 +70,13 @@ def decode_text(content: bytes, declared: str | None = None) -> tuple[str, str]:
     if best is None:
         raise DecodeError("cannot detect the text encoding (not UTF-8, no plausible charset)")
     encoding = best.encoding
+    # Single-byte Latin charsets are often indistinguishable on short pages; Indonesian and
+    # English outlets that are not UTF-8 are overwhelmingly windows-1252, so prefer it.
+    if encoding.replace("_", "").lower() in _LATIN_FAMILY and encoding != "cp1252":
+        try:
+            return content.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     try:
         return content.decode(encoding, errors="replace"), encoding
     except LookupError as exc:
