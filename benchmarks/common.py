@@ -14,7 +14,8 @@ Corpora (all read by path from ``../shared`` or the package; nothing is copied):
   from the first 12 words of its first sentence, an outlet from IndoSum's source list and a
   publication time that walks forward 45 s per article. 5% of articles are syndicated copies of
   one of the last 500 generated ones (another outlet, one paragraph dropped), so near-duplicate
-  detection and clustering have real work. Sentence-level recombination keeps two random
+  detection and clustering have real work, and 1% are junk (2 KiB of seeded random bytes, as
+  crawls have) that must end as rejections. Sentence-level recombination keeps two random
   articles' word-shingle Jaccard near zero, so LSH buckets stay realistic at 1M articles.
 """
 
@@ -356,7 +357,9 @@ def _sentence_pool() -> tuple[list[str], list[str]]:
 _DIGIT = re.compile(r"\d")
 
 
-def scaled_raws(n: int, seed: int = 2024, dup_rate: float = 0.05) -> Iterator[RawDocument]:
+def scaled_raws(
+    n: int, seed: int = 2024, dup_rate: float = 0.05, junk_rate: float = 0.01
+) -> Iterator[RawDocument]:
     """``n`` recombined articles, generated lazily (see the module docstring for how)."""
     sentences, outlets = _sentence_pool()
     rng = random.Random(seed)
@@ -369,6 +372,12 @@ def scaled_raws(n: int, seed: int = 2024, dup_rate: float = 0.05) -> Iterator[Ra
     for k in range(n):
         when = start + timedelta(seconds=45 * k)
         outlet = outlets[rng.randrange(len(outlets))]
+        if rng.random() < junk_rate:
+            content = bytes([0]) + rng.randbytes(2047)
+            yield RawDocument(
+                id=RawDocument.hash(content), content=content, origin=f"scaled#{k}", outlet=outlet
+            )
+            continue
         if recent and rng.random() < dup_rate:
             title, paras = recent[rng.randrange(len(recent))]
             paras = list(paras)
