@@ -68,5 +68,5 @@ def body_paragraphs(article: Article) -> list[tuple[Line, list[Segment]]]:
 def bar_class(value: int, top: int) -> str:
     """A CSS class for a bar of ``value`` out of ``top`` in 5% steps (no inline styles: CSP)."""
     if top <= 0:
-        return "bar-0"
-    return f"bar-{max(1, round(20 * value / top))}"
+        return "meter-0"
+    return f"meter-{max(1, round(20 * value / top))}"
