@@ -48,6 +48,8 @@ MAX_LINE_CHARS = 50_000
 #: Below this much article text the page's JSON-LD ``articleBody``, then trafilatura, are
 #: asked for the body (see ``_fallback``).
 MIN_BODY_CHARS = 250
+#: trafilatura is asked only for pages up to this many characters.
+FALLBACK_MAX_CHARS = 2_000_000
 
 Kind = tuple[LineKind, str, float]
 
@@ -1174,6 +1176,8 @@ def _fallback(
             body = parsed.text(separator="\n") if parsed is not None else body
         candidates.append(("jsonld-articleBody", body))
     try:
+        if len(html) > FALLBACK_MAX_CHARS:  # keep the slow path bounded on huge pages
+            raise ValueError("page too large for the trafilatura fallback")
         import trafilatura
 
         extracted = trafilatura.extract(html, include_comments=False, include_tables=True)
