@@ -1,0 +1,2131 @@
+"""Stage ``quotes``: who said what — direct, partial and indirect quotes with their speakers.
+
+The stage reads the article's text lines (lead, body, subheadings: one paragraph a line) and
+finds three kinds of quote:
+
+* **direct**: a quoted stretch that carries a statement, attributed before it
+  (``Budi mengatakan, "…"``, ``Kata Budi, "…"``, machine-translated ``Budi mengatakan ini “…”``)
+  or after it (``"…," kata Budi``, ``"…," ujarnya``, ``“…” Dia berkata.``,
+  ``"…" Hal itu disampaikan Budi``), possibly over several paragraphs (a paragraph that opens
+  a quote and does not close it, the next one opening again), or not at all: a quoted paragraph
+  after a quote *continues* its speaker;
+* **partial**: a quoted fragment inside the reporter's sentence (``menyebut keputusan itu
+  "masih konsisten" dengan …``), attributed to the speaker of that sentence; a sentence with a
+  partial quote yields only its partial quotes. Short quoted words in a sentence with no speech
+  cue are scare quotes, not quotes;
+* **indirect**: reported speech without quote marks (``Budi mengatakan bahwa …``,
+  ``Menurut Budi, …``, ``…, kata Budi.``, ``Budi said the …``).
+
+Speakers are resolved through the speech-cue tables (``lang/<code>/quote_verbs.tsv``) and the
+names of the text: the entities stage's mentions and canonical entities when it has run, else
+a capitalised-name, title and gazetteer heuristic of this module (:class:`Names`). Pronouns and
+clitics (``ujarnya``, ``lanjut dia``, ``Ia menilai``), definite descriptions (``sang pelatih``,
+``laporan tersebut``) and unattributed continuation paragraphs go to the most *salient* earlier
+speaker: the last speaker or sentence subject of the right kind, never a name that merely
+appeared last (``kata X pada Korsel`` makes X the speaker, and Korsel never becomes salient).
+Roles (``Sekjen PBB``, ``Gubernur NTT``) are linked to the person they were attached to; states
+speak through their capitals (``kata Beijing`` → Tiongkok) and outlets through their reports
+(``menurut laporan Nikkei``).
+
+Bad input costs bounded time: every line is scanned once, attribution windows are a few dozen
+tokens, very long lines are cut, and the number of quotes per article is capped. Unbalanced
+marks, quotes that never close and pages that are all quotes give low-confidence quotes, and a
+speaker is left empty rather than guessed when nothing in the text supports one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from kabar.lang import load_tsv
+from kabar.models import Article, Entity, Line, Quote, QuoteKind, Span
+from kabar.ner.lexicon import gazetteer, keywords, titles, word_table
+from kabar.ner.tokenize import tokenize
+from kabar.pipeline.registry import StageContext, stage
+
+#: Characters of one line that are read at most (a longer "paragraph" is a dump, not prose).
+MAX_LINE_CHARS = 20_000
+#: Quotes kept per article at most.
+MAX_QUOTES = 1_000
+#: Characters of text read per article at most (a long feature is ~50,000).
+MAX_ARTICLE_CHARS = 400_000
+#: Paragraphs one quote may run over.
+MAX_QUOTE_PARAGRAPHS = 12
+#: Tokens a speaker phrase or a subject is looked for in, at most.
+NP_WINDOW = 14
+SUBJECT_WINDOW = 45
+ATTRIBUTION_WINDOW = 40
+SENTENCE_WINDOW = 400
+#: Capitalised words read as one name phrase at most (longer runs are headlines or lists).
+MAX_RUN = 16
+#: Paragraphs looked back over for a last-resort antecedent.
+LOOKBACK_PARAS = 30
+#: Salience memory: events kept for pronoun resolution.
+MAX_EVENTS = 64
+
+# --- lexicon ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cue:
+    form: str
+    cls: str  # post, verb, passive, according, noun
+    indirect: str  # yes, that, no
+    lang: str
+
+
+@dataclass
+class Lexicon:
+    cues: dict[str, Cue] = field(default_factory=dict)
+    pronouns: dict[str, str] = field(default_factory=dict)  # word -> person | any
+    person_nouns: set[str] = field(default_factory=set)
+    org_nouns: dict[str, str] = field(default_factory=dict)  # word -> outlet | org
+    anonymous: set[str] = field(default_factory=set)
+    determiners: set[str] = field(default_factory=set)
+    boundary: set[str] = field(default_factory=set)
+    lead: set[str] = field(default_factory=set)
+    abbrev: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    roles: set[tuple[str, ...]] = field(default_factory=set)  # lowercased token tuples
+    role_first: set[str] = field(default_factory=set)
+    org_heads: set[str] = field(default_factory=set)
+    honorifics: set[str] = field(default_factory=set)
+
+    def cue(self, token: str) -> tuple[Cue, bool] | None:
+        """The cue a token is, and whether it carries the pronoun clitic (``ujarnya``)."""
+        low = token.lower()
+        hit = self.cues.get(low)
+        if hit is not None:
+            return hit, False
+        if low.endswith("nya") and len(low) > 5:
+            hit = self.cues.get(low[:-3])
+            if hit is not None and hit.cls in {"post", "according"}:
+                return hit, True
+        return None
+
+    def is_role_word(self, token: str) -> bool:
+        low = token.lower().rstrip(".")
+        return low in self.role_first or low in self.person_nouns or low in self.abbrev
+
+
+@cache
+def lexicon() -> Lexicon:
+    lex = Lexicon()
+    for lang in ("id", "en"):
+        for row in load_tsv(lang, "quote_verbs.tsv"):
+            if len(row) >= 2:
+                form = row[0].lower()
+                lex.cues.setdefault(form, Cue(form, row[1], row[2] if len(row) > 2 else "no", lang))
+        for row in load_tsv(lang, "quote_speakers.tsv"):
+            word, kind = row[0].lower(), row[1] if len(row) > 1 else ""
+            value = row[2] if len(row) > 2 else ""
+            if kind == "pronoun":
+                lex.pronouns[word] = value or "person"
+            elif kind == "person_noun":
+                lex.person_nouns.add(word)
+            elif kind == "org_noun":
+                lex.org_nouns[word] = value or "org"
+            elif kind == "anonymous":
+                lex.anonymous.add(word)
+            elif kind == "determiner":
+                lex.determiners.add(word)
+            elif kind == "boundary":
+                lex.boundary.add(word)
+            elif kind == "lead":
+                lex.lead.add(word)
+            elif kind == "abbrev":
+                lex.abbrev[word] = tuple(value.split())
+            elif kind == "role":
+                lex.roles.add(tuple(word.split()))
+    for title, kind in titles().items():
+        words = tuple(title.split())
+        if kind == "honorific" or kind == "academic":
+            lex.honorifics.add(title.rstrip("."))
+        lex.roles.add(words)
+    lex.role_first = {r[0].rstrip(".") for r in lex.roles}
+    lex.org_heads |= {w for w, k in keywords().items() if k == "org"}
+    lex.org_heads |= {
+        "ministry",
+        "department",
+        "agency",
+        "authority",
+        "council",
+        "commission",
+        "university",
+        "party",
+        "guard",
+        "association",
+        "union",
+        "institute",
+        "office",
+        "corporation",
+        "company",
+        "group",
+        "network",
+        "jaringan",
+        "perum",
+        "balai",
+    }
+    return lex
+
+
+def _common(token: str) -> bool:
+    """A word usually written in lower case (so, capitalised, not a name by itself)."""
+    bucket = word_table().capital.get(token.lower())
+    return bucket is not None and bucket <= 1
+
+
+# --- quote marks -----------------------------------------------------------------------------
+
+_OPEN_DOUBLE = "“„«‟"
+_CLOSE_DOUBLE = "”»"
+_OPEN_SINGLE = "‘‚"
+_CLOSE_SINGLE = "’"
+_ALL_MARKS = "\"“”„«»‟'‘’‚"
+_OPENERS_BEFORE = "([{—–-/:;,.…" + _ALL_MARKS
+_CLOSERS_AFTER = ")]}.,;:!?…—–-" + _ALL_MARKS
+
+
+@dataclass
+class Seg:
+    """A quoted stretch of one line: marks at ``open``/``close``, content ``start:end``."""
+
+    open: int
+    start: int
+    end: int
+    close: int | None  # None: the quote runs to the end of the line
+    single: bool = False
+    broken: bool = False  # an unbalanced mark ended or began it
+
+
+def _flanks(text: str, i: int) -> tuple[bool, bool]:
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    can_open = not nxt.isspace() and (prev.isspace() or prev in _OPENERS_BEFORE)
+    can_close = not prev.isspace() and (nxt.isspace() or nxt in _CLOSERS_AFTER)
+    return can_open, can_close
+
+
+def find_segments(text: str) -> list[Seg]:
+    """Quoted stretches of a line, outermost only, in one pass over its quote marks."""
+    marks: list[tuple[int, bool, bool]] = []
+    singles: list[tuple[int, bool, bool]] = []
+    for i, ch in enumerate(text):
+        if ch not in _ALL_MARKS:
+            continue
+        can_open, can_close = _flanks(text, i)
+        if ch in "'’‘‚":
+            prev = text[i - 1] if i > 0 else " "
+            nxt = text[i + 1] if i + 1 < len(text) else " "
+            if prev.isalnum() and nxt.isalnum():
+                continue  # an apostrophe: King’s, Jum'at
+            if ch == "‘" or ch == "‚":
+                can_close = can_close and not can_open
+            elif ch == "’":
+                can_open = can_open and not can_close
+            singles.append((i, can_open, can_close))
+            continue
+        if ch in _OPEN_DOUBLE:
+            can_close = can_close and not can_open
+        elif ch in _CLOSE_DOUBLE:
+            can_open = can_open and not can_close
+        marks.append((i, can_open, can_close))
+    segs = _pair(text, marks, single=False)
+    if singles:
+        inside = [(s.open, s.close if s.close is not None else len(text)) for s in segs]
+        outside = [m for m in singles if not any(a < m[0] < b for a, b in inside)]
+        segs += [s for s in _pair(text, outside, single=True) if s.close is not None]
+        segs.sort(key=lambda s: s.open)
+    return segs
+
+
+def _pair(text: str, marks: list[tuple[int, bool, bool]], *, single: bool) -> list[Seg]:
+    segs: list[Seg] = []
+    open_at: int | None = None
+    broken = False
+    for pos, can_open, can_close in marks:
+        if open_at is None:
+            if can_open:
+                open_at, broken = pos, False
+            elif can_close and not single and not segs and not text[:pos].strip(_ALL_MARKS + " "):
+                continue  # a stray closer at the very start: nothing to pair
+            continue
+        if can_close:
+            segs.append(Seg(open_at, open_at + 1, pos, pos, single, broken))
+            open_at = None
+        elif can_open:
+            # Two openers in a row: the first quote never closed; it ends where the next begins.
+            segs.append(Seg(open_at, open_at + 1, pos, None, single, True))
+            open_at, broken = pos, True
+    if open_at is not None:
+        segs.append(Seg(open_at, open_at + 1, len(text), None, single, broken))
+    return segs
+
+
+# --- sentences -------------------------------------------------------------------------------
+
+_ENDERS = ".!?…"
+_ABBREV = frozenset(
+    {"dr", "drs", "prof", "h", "hj", "st", "no", "jl", "dll", "dsb", "mr", "mrs", "ms", "sdr"}
+    | {"kh", "ir", "jr", "sr", "vs", "u.s", "a.n", "tbk", "col", "gen", "lt", "sgt", "dr"}
+)
+
+
+def split_sentences(text: str, segs: list[Seg]) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of a line; quoted stretches are never cut inside."""
+    blocked = [(s.start, s.end) for s in segs]
+    closes = {s.close for s in segs}
+    opens = {s.open for s in segs}
+    bounds: list[int] = []
+    n = len(text)
+    k = 0
+    for i, ch in enumerate(text):
+        while k < len(blocked) and blocked[k][1] <= i:
+            k += 1
+        inside = k < len(blocked) and blocked[k][0] <= i < blocked[k][1]
+        if inside:
+            continue
+        is_end = ch in _ENDERS
+        is_close_after_end = ch in _ALL_MARKS and i in closes and text[i - 1] in _ENDERS
+        if not (is_end or is_close_after_end):
+            continue
+        j = i + 1
+        while j < n and text[j] in _ALL_MARKS + ")]" and j not in opens:
+            j += 1
+        if j < n and not text[j].isspace():
+            continue
+        while j < n and text[j].isspace():
+            j += 1
+        if j >= n:
+            continue
+        nxt = text[j]
+        if not (nxt.isupper() or nxt.isdigit() or nxt in _ALL_MARKS):
+            continue
+        if is_end and ch == ".":
+            word = re.search(r"([\w.]+)\.$", text[max(0, i - 12) : i + 1])
+            if word and (word.group(1).lower() in _ABBREV or len(word.group(1)) == 1):
+                continue
+        bounds.append(j)
+    out, start = [], 0
+    for b in bounds:
+        if b > start:
+            out.append((start, b))
+            start = b
+    if start < n:
+        out.append((start, n))
+    return out
+
+
+# --- names -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Ref:
+    """A name in one line: a person, organisation or place the text gives."""
+
+    start: int
+    end: int
+    label: str  # PER, ORG, GPE, LOC
+    name: str  # canonical name
+    entity_id: str | None = None
+    metonym_of: str | None = None
+    outlet: bool = False
+    weak: bool = False  # a lone capitalised word the heuristic only guesses is a name
+
+
+@dataclass
+class Person:
+    name: str
+    entity_id: str | None
+    roles: list[tuple[str, ...]] = field(default_factory=list)
+
+
+class Names:
+    """The names of an article per line, the roles people hold, and acronyms it defines."""
+
+    def __init__(self) -> None:
+        self.by_line: dict[int, list[Ref]] = {}
+        self.people: dict[str, Person] = {}
+        self.acronyms: dict[str, tuple[str, ...]] = {}
+        self._starts: dict[int, list[int]] = {}
+
+    def freeze(self) -> None:
+        """Sort each line's names so :meth:`refs` can bisect."""
+        for line, refs in self.by_line.items():
+            refs.sort(key=lambda r: r.start)
+            self._starts[line] = [r.start for r in refs]
+
+    def refs(self, line: int, start: int = 0, end: int = 1 << 30) -> list[Ref]:
+        """Names of ``line`` lying inside ``start:end``."""
+        refs = self.by_line.get(line, [])
+        starts = self._starts.get(line)
+        if starts is None:
+            return [r for r in refs if r.start >= start and r.end <= end]
+        i = bisect.bisect_left(starts, start)
+        out = []
+        while i < len(refs) and refs[i].start < end:
+            if refs[i].end <= end:
+                out.append(refs[i])
+            i += 1
+        return out
+
+    def add_role(self, name: str, entity_id: str | None, role: str) -> None:
+        toks = role_tokens(role, self.acronyms)
+        if not toks:
+            return
+        person = self.people.setdefault(name, Person(name, entity_id))
+        if toks not in person.roles:
+            person.roles.append(toks)
+
+    def link_given_names(self) -> None:
+        """A lone place name that is a word of a person named in the article is that person."""
+        people: dict[str, Ref] = {}
+        for refs in self.by_line.values():
+            for r in refs:
+                if r.label == "PER" and " " in r.name:
+                    for word in r.name.split():
+                        people.setdefault(word, r)
+        for refs in self.by_line.values():
+            for r in refs:
+                if r.label in {"GPE", "LOC"} and " " not in r.name and r.name in people:
+                    person = people[r.name]
+                    r.label, r.name, r.entity_id = "PER", person.name, person.entity_id
+                    r.metonym_of = None
+
+    @classmethod
+    def from_entities(cls, article: Article, lines: list[Line]) -> Names:
+        """The entities stage's mentions first; the heuristic fills gaps and cut-off names."""
+        from kabar.pipeline.metadata import lookup_outlet
+
+        lex = lexicon()
+        names = cls.heuristic(lines)
+        guessed, names.by_line = names.by_line, {}
+        entities: dict[str, Entity] = {e.id: e for e in article.entities}
+        wanted = {ln.index for ln in lines}
+        for e in article.entities:
+            for alias in e.aliases:
+                if alias.isupper() and 2 <= len(alias) <= 8:
+                    names.acronyms[alias.lower()] = tuple(t.lower() for t in e.name.split())
+        for m in article.mentions:
+            if m.span.line not in wanted or not m.text[:1].isupper():
+                continue  # lower-case "mentions" ("he said") are tagger noise
+            words = m.text.split()
+            if m.label == "PER" and any(
+                w.lower() in lex.pronouns or lex.cue(w) is not None for w in words
+            ):
+                continue
+            ent = entities.get(m.entity_id or "")
+            name = ent.name if ent else m.text
+            if m.label == "PER":
+                name = strip_titles(name)
+            metonym = ent.metonym_of if ent and ent.metonym_of else None
+            if metonym and metonym in entities:
+                metonym = entities[metonym].name
+            outlet = lookup_outlet(m.text) is not None or lookup_outlet(name) is not None
+            label = "ORG" if outlet and m.label != "PER" else m.label
+            names.by_line.setdefault(m.span.line, []).append(
+                Ref(m.span.start, m.span.end, label, name, m.entity_id, metonym, outlet)
+            )
+        for line, extra in guessed.items():
+            refs = names.by_line.setdefault(line, [])
+            refs.sort(key=lambda r: r.start)
+            starts = [r.start for r in refs]
+            for h in extra:
+                i = bisect.bisect_left(starts, h.end)
+                over = []
+                while i > 0 and len(over) < 8:
+                    i -= 1
+                    if refs[i].end > h.start:
+                        over.insert(0, refs[i])
+                    elif refs[i].end <= h.start and refs[i].start < h.start - 200:
+                        break
+                if not over:
+                    refs.append(h)  # sorted again below; overlaps are only looked up here
+                elif (
+                    h.label == "PER"
+                    and over[-1].label == "PER"
+                    and all(r.label in {"PER", "GPE"} for r in over)
+                    and h.start <= over[0].start
+                    and h.end >= over[-1].end
+                    and len(h.name) > len(over[-1].name)
+                ):
+                    # "Sutanto" tagged inside "Maya Sutanto", or "Bima" (a town) + "Prasetya".
+                    r = over[-1]
+                    r.start, r.end, r.name = h.start, h.end, h.name
+                    for other in over[:-1]:
+                        other.label = "_"  # folded into the person; dropped below
+        for line in list(names.by_line):
+            names.by_line[line] = [r for r in names.by_line[line] if r.label != "_"]
+        longest: dict[str, str] = {}
+        for refs in names.by_line.values():
+            refs.sort(key=lambda r: r.start)
+            for r in refs:
+                if (
+                    r.label == "PER"
+                    and r.entity_id
+                    and len(r.name) > len(longest.get(r.entity_id, ""))
+                ):
+                    longest[r.entity_id] = r.name
+        for refs in names.by_line.values():
+            for r in refs:
+                if r.label == "PER" and r.entity_id in longest:
+                    r.name = longest[r.entity_id]
+        names.link_given_names()
+        for e in article.entities:
+            if e.label == "PER":
+                name = longest.get(e.id, strip_titles(e.name))
+                names.people.setdefault(name, Person(name, e.id))
+                for role in e.roles:
+                    names.add_role(name, e.id, role)
+        names.freeze()
+        return names
+
+    @classmethod
+    def heuristic(cls, lines: list[Line]) -> Names:
+        """Names from capitalisation, titles and the gazetteer, when no entities stage ran."""
+        names = cls()
+        for ln in lines:
+            for acronym, words in acronym_definitions(ln.text[:MAX_LINE_CHARS]):
+                names.acronyms[acronym] = words
+        raw: list[tuple[int, Ref, list[str]]] = []
+        for ln in lines:
+            for ref, role in _heuristic_line(ln.text[:MAX_LINE_CHARS]):
+                raw.append((ln.index, ref, role))
+        # One canonical name per person: a lone "Stoltenberg" takes "Jens Stoltenberg".
+        full: dict[str, set[str]] = {}
+        for _, r, _ in raw:
+            if r.label == "PER" and " " in r.name:
+                for word in r.name.split():
+                    known = full.setdefault(word, set())
+                    if len(known) < 16:  # a word shared by more names identifies nobody
+                        known.add(r.name)
+        for line, ref, role in raw:
+            if ref.label == "PER":
+                ref.name = _longest_containing(ref.name, full)
+                ref.entity_id = None
+                ref.weak = ref.weak and ref.name.count(" ") == 0
+                if role:
+                    names.add_role(ref.name, None, " ".join(role))
+            elif ref.label == "ORG" and ref.name.lower() in names.acronyms:
+                ref.name = " ".join(w.capitalize() for w in names.acronyms[ref.name.lower()])
+            names.by_line.setdefault(line, []).append(ref)
+        names.link_given_names()
+        names.freeze()
+        return names
+
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
+_JOINERS = frozenset({"dan", "of", "and", "untuk", "for"})
+
+
+def acronym_definitions(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    """ "Badan Pusat Statistik (BPS)" → ("bps", ("badan", "pusat", "statistik")); linear."""
+    out = []
+    for m in _ACRONYM.finditer(text):
+        words = text[max(0, m.start() - 120) : m.start()].split()
+        name: list[str] = []
+        for w in reversed(words[-10:]):
+            if w[:1].isupper() or (name and w.lower() in _JOINERS):
+                name.insert(0, w)
+            else:
+                break
+        while name and name[0].lower() in _JOINERS:
+            name.pop(0)
+        if len(name) >= 2:
+            out.append((m.group(1).lower(), tuple(w.lower() for w in name)))
+    return out
+
+
+_CONNECTORS = frozenset({"bin", "binti", "van", "der", "de", "da", "al", "el", "la", "von", "dos"})
+
+
+def strip_titles(name: str) -> str:
+    """A person's name without the titles before it ("Governor Daniel Hartono" → …)."""
+    lex = lexicon()
+    words = name.split()
+    k = 0
+    while k < len(words) - 1:
+        low = words[k].lower().rstrip(".")
+        if low in lex.role_first or low in lex.honorifics or low in lex.abbrev:
+            k += 1
+            continue
+        break
+    return " ".join(words[k:])
+
+
+def _longest_containing(name: str, full: dict[str, set[str]]) -> str:
+    toks = name.split()
+    best = name
+    for cand in sorted(full.get(toks[0], ())):
+        ctoks = cand.split()
+        if len(ctoks) > len(best.split()) and all(t in ctoks for t in toks):
+            best = cand
+    return best
+
+
+def _heuristic_line(text: str) -> list[tuple[Ref, list[str]]]:
+    """Capitalised runs of a line cut into roles, organisations, places and people."""
+    lex = lexicon()
+    toks = tokenize(text)
+    out: list[tuple[Ref, list[str]]] = []
+    i, n = 0, len(toks)
+    blocked = _DAYS | _months()
+    while i < n:
+        tok = toks[i][0]
+        if not (tok[:1].isupper() or lex.is_role_word(tok)) or tok.lower() in blocked:
+            i += 1
+            continue
+        j = i
+        run: list[tuple[str, int, int]] = []
+        while j < n and len(run) < MAX_RUN:
+            t = toks[j][0]
+            low = t.lower()
+            nxt = toks[j + 1][0] if j + 1 < n else ""
+            if low in blocked:
+                break
+            if t[:1].isupper() or (low in _CONNECTORS and run and nxt[:1].isupper()):
+                run.append(toks[j])
+            elif run and low in {"dan", "of", "and"} and nxt[:1].isupper():
+                if any(w[0].lower() in lex.org_heads for w in run):
+                    run.append(toks[j])
+                else:
+                    break
+            elif t == "." and run and run[-1][0].lower() in lex.honorifics | lex.role_first:
+                run.append(toks[j])
+            elif (
+                t == "("
+                and j + 2 < n
+                and toks[j + 1][0].isupper()
+                and toks[j + 2][0] == ")"
+                and run
+            ):
+                run.extend(toks[j : j + 3])  # "Perserikatan Bangsa-Bangsa (PBB) Elena Marquez"
+                j += 2
+            elif lex.is_role_word(t):
+                run.append(toks[j])
+            else:
+                break
+            j += 1
+        out.extend(_cut_run(run, text, sentence_start=_starts(toks, i)))
+        i = max(j, i + 1)
+    return out
+
+
+def _starts(toks: list[tuple[str, int, int]], i: int) -> bool:
+    return i == 0 or toks[i - 1][0] in {".", "!", "?", "“", '"', "”", ":", "‘", "…", "(", "-", "–"}
+
+
+#: English organisation heads come last ("Health Ministry", "Disaster Management Authority").
+_HEAD_FINAL = frozenset(
+    {"ministry", "agency", "authority", "council", "commission", "guard", "association"}
+    | {"union", "institute", "office", "corporation", "company", "group", "network", "party"}
+)
+
+
+def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool) -> list:  # type: ignore[type-arg]
+    """One capitalised run → [(Ref, role words before it)]."""
+    from kabar.pipeline.metadata import lookup_outlet
+
+    lex = lexicon()
+    out: list[tuple[Ref, list[str]]] = []
+    while run and (
+        (run[0][0][:1].islower() and not lex.is_role_word(run[0][0]))
+        or lex.cue(run[0][0]) is not None
+        or run[0][0].lower() in lex.pronouns
+        or run[0][0] in {"(", ")", "."}
+        or (
+            sentence_start
+            and (_common(run[0][0]) or run[0][0].lower() in _function_words())
+            and run[0][0].lower() not in lex.org_heads
+            and not lex.is_role_word(run[0][0])
+        )
+    ):
+        run = run[1:]
+    if not run:
+        return out
+    words = [t for t, _, _ in run]
+    lowered = [w.lower().rstrip(".") for w in words]
+    kinds = [""] * len(run)
+    loc_heads = _loc_heads()
+    for a, b, entry in gazetteer().matches([w.lower() for w in words]):
+        if entry.label == "PER" or _given_name(entry, words, kinds, a, b, loc_heads):
+            continue  # people go through the person path, which keeps their roles
+        if words[a][:1].isupper():
+            for x in range(a, b):
+                kinds[x] = "named"
+            label = entry.label if entry.label in {"ORG", "GPE", "LOC", "PER"} else "LOC"
+            ref = Ref(
+                run[a][1], run[b - 1][2], label, entry.name, metonym_of=entry.metonym_of or None
+            )
+            out.append((ref, []))
+    k = 0
+    while k < len(run):
+        for size in (4, 3, 2, 1):
+            window = range(k, k + size)
+            if (
+                k + size <= len(run)
+                and words[k][:1].isupper()
+                and not any(kinds[x] for x in window)
+            ):
+                info = lookup_outlet(" ".join(words[k : k + size]))
+                if info is not None:
+                    for x in window:
+                        kinds[x] = "named"
+                    ref = Ref(run[k][1], run[k + size - 1][2], "ORG", info.name, outlet=True)
+                    out.append((ref, []))
+                    k += size - 1
+                    break
+        k += 1
+    for k in range(len(run)):
+        for size in (3, 2):
+            if k + size <= len(run) and tuple(lowered[k : k + size]) in lex.roles:
+                for x in range(k, k + size):
+                    kinds[x] = kinds[x] or "role"
+    for k, low in enumerate(lowered):
+        if kinds[k]:
+            continue
+        w = words[k]
+        if w in {"(", ")"}:
+            kinds[k] = "paren"
+        elif (
+            w == "."
+            or low in lex.role_first
+            or low in lex.abbrev
+            or low in lex.honorifics
+            or (low in lex.person_nouns and w[:1].islower())
+        ):
+            kinds[k] = "role"
+        elif low in lex.org_heads:
+            kinds[k] = "orghead"
+        elif low in loc_heads:
+            kinds[k] = "lochead"
+        elif w.isupper() and len(w) >= 2 and w.isalpha():
+            kinds[k] = "acronym"
+    # A title word right after a name is part of the name ("Lukman Hakim").
+    for k in range(1, len(run)):
+        if (
+            kinds[k] == "role"
+            and not kinds[k - 1]
+            and words[k][:1].isupper()
+            and not _common(words[k - 1])
+            and (k + 1 == len(run) or kinds[k + 1] != "")
+        ):
+            kinds[k] = ""
+    k = 0
+    role_before: list[str] = []
+    group_start: int | None = None
+    while k <= len(run):
+        kind = kinds[k] if k < len(run) else "end"
+        if kind == "":
+            if group_start is None:
+                group_start = k
+            k += 1
+            continue
+        if group_start is not None:
+            if kind == "orghead" and lowered[k] in _HEAD_FINAL:
+                e = k + 1
+                if e + 1 < len(run) and lowered[e] == "of":
+                    e += 2
+                ref = Ref(
+                    run[group_start][1],
+                    run[e - 1][2],
+                    "ORG",
+                    text[run[group_start][1] : run[e - 1][2]],
+                )
+                out.append((ref, []))
+                role_before, group_start, k = [], None, e
+                continue
+            _person(run, words, group_start, k, role_before, out)
+            role_before, group_start = [], None
+        if kind == "end":
+            break
+        if kind in {"role", "paren", "named"}:
+            role_before.append(lowered[k])  # the role's organisation counts: "Sekjen PBB"
+            k += 1
+            continue
+        if kind == "acronym":
+            out.append((Ref(run[k][1], run[k][2], "ORG", words[k]), []))
+            role_before.append(lowered[k])
+            k += 1
+            continue
+        if kind == "lochead":
+            e = k + 1
+            if e < len(run) and kinds[e] in {"", "named"} and words[e][:1].isupper():
+                e += 1
+            out.append((Ref(run[k][1], run[e - 1][2], "LOC", text[run[k][1] : run[e - 1][2]]), []))
+            role_before.extend(lowered[k:e])
+            k = e
+            continue
+        # An organisation: its head, then capitalised words up to a role or a trailing name.
+        e = k + 1
+        while e < len(run) and kinds[e] in {"", "acronym", "orghead", "lochead", "named"}:
+            e += 1
+        tail = e
+        while tail - 1 > k and not kinds[tail - 1] and not _common(words[tail - 1]):
+            tail -= 1
+        if e - tail >= 2 and lowered[tail - 1] not in {"of", "dan", "and"} and tail - k >= 2:
+            e = tail
+        name = text[run[k][1] : run[e - 1][2]]
+        out.append((Ref(run[k][1], run[e - 1][2], "ORG", name), []))
+        role_before.extend(lowered[k:e])
+        k = e
+    out.sort(key=lambda x: x[0].start)
+    return out
+
+
+@cache
+def _loc_heads() -> frozenset[str]:
+    return frozenset(w for w, k in keywords().items() if k == "loc")
+
+
+def _given_name(entry, words: list[str], kinds: list[str], a: int, b: int, loc_heads) -> bool:  # type: ignore[no-untyped-def]
+    """A town's name that opens a person's name ("Bima Prasetya"): not the town."""
+    if entry.category != "Kab/Kota" or b != a + 1 or b >= len(words):
+        return False
+    nxt = words[b]
+    if not nxt[:1].isupper() or _common(nxt) or lexicon().is_role_word(nxt):
+        return False
+    if gazetteer().lookup(nxt) is not None:
+        return False
+    return a == 0 or words[a - 1].lower() not in loc_heads
+
+
+def _person(run, words, a: int, b: int, role_before: list[str], out: list) -> None:  # type: ignore[no-untyped-def]
+    """Name-like words ``a:b`` of a run become a person, unless they are common words."""
+    lex = lexicon()
+    span = list(range(a, b))
+    while len(span) > 1 and _common(words[span[0]]) and (role_before or len(span) > 2):
+        role_before = [*role_before, words[span[0]].lower()]
+        span = span[1:]
+    if not span or len(span) > 5 or all(_common(words[x]) for x in span):
+        return  # common words, or too long for a name (a title-case headline)
+    first, last = span[0], span[-1]
+    name = " ".join(words[first : last + 1])
+    known = gazetteer().lookup(name)
+    if known is not None and known.label == "PER":
+        name = known.name
+    weak = len(span) == 1 and not role_before and known is None
+    roles = [w for w in role_before if w not in lex.honorifics and w != "."]
+    out.append((Ref(run[first][1], run[last][2], "PER", name, weak=weak), roles))
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+_ROLE_STOP = frozenset(
+    {"di", "dari", "the", "of", "asal", "setempat", "yang", "itu", "tersebut", "sang", "(", ")"}
+)
+
+
+def role_tokens(text: str, acronyms: dict[str, tuple[str, ...]] | None = None) -> tuple[str, ...]:
+    """A role as comparable lowercase words: abbreviations spelt out, filler dropped."""
+    lex = lexicon()
+    out: list[str] = []
+    for tok, _, _ in tokenize(text.lower()):
+        tok = tok.rstrip(".")
+        if not tok or tok in _ROLE_STOP or not tok[0].isalnum():
+            continue
+        out.extend(lex.abbrev.get(tok, (tok,)))
+    return tuple(out)
+
+
+def _initials(words: tuple[str, ...]) -> set[str]:
+    """Acronyms spelled by runs of consecutive words: (nusa, tenggara, timur) → ntt, nt, …"""
+    found = set()
+    for a in range(len(words)):
+        acc = ""
+        for b in range(a, min(len(words), a + 8)):
+            acc += words[b][0]
+            if len(acc) >= 2:
+                found.add(acc)
+    return found
+
+
+def role_matches(query: tuple[str, ...], role: tuple[str, ...], acronyms: dict) -> bool:  # type: ignore[type-arg]
+    if not query:
+        return False
+    lex = lexicon()
+    expanded = set(role)
+    for tok in role:
+        expanded.update(acronyms.get(tok, ()))
+    initials = _initials(role)
+    generic = query[0] in {"pemimpin", "leader", "kepala", "pejabat", "official"}
+    for i, tok in enumerate(query):
+        if tok in expanded or tok in initials:
+            continue
+        if tok in acronyms and set(acronyms[tok]) <= expanded:
+            continue
+        if i == 0 and generic:
+            continue
+        if tok in lex.person_nouns and i == 0 and tok in {r for r in role}:
+            continue
+        return False
+    return True
+
+
+# --- speakers and salience -------------------------------------------------------------------
+
+
+@dataclass
+class Speaker:
+    name: str | None
+    entity_id: str | None
+    kind: str  # PER, ORG, ANON
+    resolution: str
+    text: str
+    confidence: float
+    outlet: bool = False
+
+
+@dataclass
+class Event:
+    line: int
+    pos: int
+    speaker: Speaker
+    said: bool  # a speaker event (quote or speech verb), not only a sentence subject
+
+
+class Salience:
+    """Who the text is about, in order: speakers and sentence subjects (not every mention)."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def add(self, line: int, pos: int, speaker: Speaker | None, *, said: bool) -> None:
+        if speaker is None or (speaker.name is None and speaker.kind != "ANON"):
+            return
+        self.events.append(Event(line, pos, speaker, said))
+        if len(self.events) > MAX_EVENTS:
+            del self.events[: len(self.events) - MAX_EVENTS]
+
+    def last_speaker(self) -> Event | None:
+        for ev in reversed(self.events):
+            if ev.said:
+                return ev
+        return None
+
+    def find(self, want: str, *, head: str | None = None) -> Event | None:
+        """The most recent event of a kind: person, org, outlet, any, or clitic (-nya)."""
+        for ev in reversed(self.events):
+            sp = ev.speaker
+            if want == "person" and sp.kind in {"PER", "ANON"}:
+                return ev
+            if want == "any":
+                return ev
+            if want == "clitic" and (sp.kind in {"PER", "ANON"} or ev.said):
+                return ev
+            if want in {"org", "outlet"} and sp.kind == "ORG":
+                if head and sp.name and head in sp.name.lower().split():
+                    return ev
+                if head is None and (sp.outlet == (want == "outlet")):
+                    return ev
+        if want in {"org", "outlet"} and head is not None:
+            return self.find(want)
+        if want == "outlet":
+            return self.find("org")
+        return None
+
+
+def _outside(toks: list[tuple[str, int, int]], segs: list[Seg]) -> list[tuple[str, int, int]]:
+    """The tokens not inside a quote (both lists in text order: one merge pass)."""
+    out, k = [], 0
+    for t in toks:
+        while k < len(segs) and segs[k].close is not None and segs[k].close < t[1]:
+            k += 1
+        inside = (
+            k < len(segs)
+            and segs[k].open <= t[1]
+            and (segs[k].close is None or t[1] <= segs[k].close)
+        )
+        if not inside:
+            out.append(t)
+    return out
+
+
+def _strength(cue: Cue) -> int:
+    """How surely a cue reports speech: a speech noun < "mengkritik" < "mengatakan"."""
+    return 0 if cue.cls == "noun" else 1 if cue.indirect == "no" else 2
+
+
+def _with(speaker: Speaker | None, cue: str) -> tuple[Speaker, str] | None:
+    return (speaker, cue) if speaker is not None else None
+
+
+def _from_event(ev: Event, resolution: str, text: str, confidence: float) -> Speaker:
+    sp = ev.speaker
+    return Speaker(sp.name, sp.entity_id, sp.kind, resolution, text, confidence, sp.outlet)
+
+
+# --- the per-article extractor ---------------------------------------------------------------
+
+
+@dataclass
+class Para:
+    line: Line
+    text: str
+    toks: list[tuple[str, int, int]]
+    starts: list[int]
+    segs: list[Seg]
+    sents: list[tuple[int, int]]
+
+    @property
+    def index(self) -> int:
+        return self.line.index
+
+    def tok_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def toks_in(
+        self, a: int, b: int, *, first: int | None = None, last: int | None = None
+    ) -> list[tuple[str, int, int]]:
+        """Tokens inside ``a:b``; only the ``first`` or the ``last`` so many when given."""
+        i = self.tok_at(a)
+        j = bisect.bisect_right(self.starts, b)
+        while j > i and self.toks[j - 1][2] > b:
+            j -= 1
+        if first is not None:
+            j = min(j, i + first)
+        if last is not None:
+            i = max(i, j - last)
+        return self.toks[i:j]
+
+
+_ADVERBS = frozenset(
+    {
+        "juga",
+        "pun",
+        "telah",
+        "sudah",
+        "akan",
+        "kembali",
+        "lalu",
+        "kemudian",
+        "sebelumnya",
+        "secara",
+        "khusus",
+        "sendiri",
+        "pula",
+        "lagi",
+        "hanya",
+        "bahkan",
+        "pernah",
+        "sempat",
+        "tetap",
+        "masih",
+        "sering",
+        "kerap",
+        "also",
+        "had",
+        "has",
+        "have",
+        "was",
+        "is",
+        "would",
+        "will",
+        "then",
+        "later",
+        "earlier",
+        "previously",
+        "pada",
+        "hari",
+        "bulan",
+        "pekan",
+        "minggu",
+        "tahun",
+        "ini",
+        "kemarin",
+        "malam",
+        "pagi",
+        "siang",
+        "sore",
+        "on",
+        "last",
+        "yesterday",
+        "today",
+        "(",
+        ")",
+    }
+)
+_DAYS = frozenset(
+    {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
+    | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+)
+_COORD = frozenset({"dengan", "dan", "serta", "sambil", "seraya", "and", "while", "sekaligus"})
+_OUTLET_CUES = frozenset({"tulis", "lapor", "wrote", "writes", "melaporkan", "reported"})
+_CONNECTIVES = frozenset(
+    {"namun", "tetapi", "tapi", "sementara", "itu", "but", "however", "meanwhile", "dan", "and"}
+)
+
+
+@cache
+def _function_words() -> frozenset[str]:
+    from kabar.lang import load_list
+
+    words: set[str] = set()
+    for lang in ("id", "en"):
+        words |= {w.lower() for w in load_list(lang, "stopwords.txt")}
+    return frozenset(words)
+
+
+@cache
+def _is_outlet(name: str) -> bool:
+    from kabar.pipeline.metadata import lookup_outlet
+
+    return lookup_outlet(name) is not None
+
+
+@cache
+def _months() -> frozenset[str]:
+    return frozenset(
+        row[0].lower() for lang in ("id", "en") for row in load_tsv(lang, "months.tsv")
+    )
+
+
+_RELATIVE = frozenset({"yang", "who", "which", "whose"})
+_PASSIVE_OPENERS = frozenset({"hal", "demikian", "pernyataan", "penjelasan", "keterangan", "itu"})
+
+
+class Extractor:
+    """One article's quotes: paragraphs in order, speakers tracked as it goes."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        lines, budget = [], MAX_ARTICLE_CHARS
+        for ln in article.text_lines:
+            if ln.text.strip():
+                if budget <= 0:
+                    break
+                lines.append(ln)
+                budget -= min(len(ln.text), MAX_LINE_CHARS)
+        self.truncated = len(lines) < sum(1 for ln in article.text_lines if ln.text.strip())
+        self.use_entities = "entities" in article.stages and bool(article.mentions)
+        self.names = (
+            Names.from_entities(article, lines) if self.use_entities else Names.heuristic(lines)
+        )
+        self.lex = lexicon()
+        self.paras = [self._para(ln) for ln in lines]
+        self.position = {p.index: i for i, p in enumerate(self.paras)}
+        self.state = Salience()
+        self.quotes: list[Quote] = []
+
+    def _para(self, ln: Line) -> Para:
+        text = ln.text[:MAX_LINE_CHARS]
+        toks = tokenize(text)
+        segs = find_segments(text)
+        return Para(ln, text, toks, [t[1] for t in toks], segs, split_sentences(text, segs))
+
+    # -- top level -------------------------------------------------------------------------
+    def run(self) -> list[Quote]:
+        pending: tuple[Quote, Para, Seg] | None = None  # a quote still open at a line's end
+        for para in self.paras:
+            skip: set[int] = set()
+            if pending is not None:
+                pending, skip = self._continue(pending, para)
+            consumed: set[int] = set()
+            k = 0  # segments are in order: walk them along the sentences
+            for si, (s0, s1) in enumerate(para.sents):
+                segs: list[Seg] = []
+                while k < len(para.segs) and para.segs[k].open < s1:
+                    if para.segs[k].open >= s0 and k not in skip:
+                        segs.append(para.segs[k])
+                    k += 1
+                if si in consumed:
+                    continue
+                if segs:
+                    used_next, last_open = self._quoted_sentence(para, si, segs)
+                    if used_next:
+                        consumed.add(si + 1)
+                    if last_open is not None:
+                        pending = last_open
+                else:
+                    self._plain_sentence(para, si)
+                if len(self.quotes) >= MAX_QUOTES:
+                    break
+            if len(self.quotes) >= MAX_QUOTES:
+                break
+        if pending is not None:
+            pending[0].confidence = round(pending[0].confidence * 0.6, 3)  # never closed
+        self.quotes.sort(key=lambda q: (self.position.get(q.span.line, 0), q.span.start))
+        return self.quotes[:MAX_QUOTES]
+
+    # -- multi-paragraph quotes -------------------------------------------------------------
+    def _continue(
+        self, pending: tuple[Quote, Para, Seg], para: Para
+    ) -> tuple[tuple[Quote, Para, Seg] | None, set[int]]:
+        quote, first, _ = pending
+        lead = para.text.lstrip()
+        if not para.segs or para.segs[0].open != len(para.text) - len(lead):
+            quote.confidence = round(quote.confidence * 0.6, 3)  # never closed
+            return None, set()
+        seg = para.segs[0]
+        quote.text = quote.text + "\n" + para.text[seg.start : seg.end].strip()
+        quote.end_span = Span(line=para.index, start=seg.start, end=seg.end)
+        n_paras = quote.text.count("\n") + 1
+        if seg.close is None and n_paras < MAX_QUOTE_PARAGRAPHS:
+            return (quote, first, seg), {0}
+        if quote.speaker is None and quote.resolution == "none":
+            _, s1 = self._sentence_of(para, seg.open)
+            found = self._after(para, seg, s1)
+            if found is not None:
+                speaker, _ = found
+                self._apply(quote, speaker)
+                self.state.add(para.index, seg.start, speaker, said=True)
+        if quote.resolution == "none":
+            self._continuation(quote, first.index)
+        if seg.close is None:
+            quote.confidence = round(quote.confidence * 0.6, 3)
+        return None, {0}
+
+    def _sentence_of(self, para: Para, pos: int) -> tuple[int, int]:
+        for s0, s1 in para.sents:
+            if s0 <= pos < s1:
+                return s0, s1
+        return 0, len(para.text)
+
+    # -- sentences with quote marks --------------------------------------------------------
+    def _quoted_sentence(
+        self, para: Para, si: int, segs: list[Seg]
+    ) -> tuple[bool, tuple[Quote, Para, Seg] | None]:
+        """The quotes of one sentence with quote marks; (next sentence used?, quote left open)."""
+        s0, s1 = para.sents[si]
+        used_next = False
+        last_open: tuple[Quote, Para, Seg] | None = None
+        sentence_cue = self._cue_speaker(para, s0, s1, segs)
+        prev_quote: Quote | None = None
+        prev_seg: Seg | None = None
+        subject = self._subject_event(para, s0, s1)
+        for seg in segs:
+            content = para.text[seg.start : seg.end]
+            words = content.split()
+            if not words:
+                continue
+            pre_from = prev_seg.close + 1 if prev_seg and prev_seg.close is not None else s0
+            pre = para.text[pre_from : seg.open]
+            post_end = s1
+            post = para.text[seg.close + 1 : post_end] if seg.close is not None else ""
+            # A quote interrupted by its attribution: "…," kata X, "…"
+            if (
+                prev_quote is not None
+                and prev_quote.kind == QuoteKind.DIRECT
+                and prev_quote.speaker_text
+                and words[0][:1].islower()
+                and pre.strip().endswith(",")
+                and self._has_cue(para, pre_from, seg.open)
+            ):
+                prev_quote.text += " … " + content.strip()
+                prev_quote.end_span = Span(line=para.index, start=seg.start, end=seg.end)
+                prev_seg = seg
+                continue
+            pre_clean = pre.strip(" ,–—-:\t" + _ALL_MARKS)
+            after = self._after(para, seg, s1) if seg.close is not None else None
+            before = self._before(para, s0 if prev_seg is None else pre_from, seg.open)
+            kind = QuoteKind.PARTIAL
+            speaker: Speaker | None = None
+            cue = ""
+            text = content.strip()
+            end = seg.end
+            confidence_scale = 0.6 if seg.broken else 1.0
+            if after is not None:
+                speaker, cue = after
+                if cue.startswith("@next:"):
+                    used_next = True
+                    cue = cue[len("@next:") :]
+                if not pre_clean or before is not None:
+                    kind = QuoteKind.DIRECT
+            elif not pre_clean:
+                kind = QuoteKind.DIRECT
+                rest = post.strip(" ,.;:" + _ALL_MARKS)
+                if rest and len(words) <= 3 and rest[:1].islower():
+                    kind = QuoteKind.PARTIAL  # "…" at a sentence's start used as a term
+            elif before is not None:
+                speaker, cue, mt = before
+                tail = post.strip(" ,.;:!?" + _ALL_MARKS)
+                if pre.rstrip().endswith((":", ",")) and not tail:
+                    kind = QuoteKind.DIRECT
+                elif mt and not tail and words[0][:1].isupper() and len(words) >= 4:
+                    kind = QuoteKind.DIRECT  # machine translation: cue, then “Sentence.”
+                elif (
+                    mt
+                    and len(words) <= 2
+                    and words[0][:1].isupper()
+                    and tail[:1].isupper()
+                    and seg.close is not None
+                ):
+                    # A stray pair of marks round the first word of a translated quote.
+                    kind = QuoteKind.DIRECT
+                    end = s1
+                    text = para.text[seg.start : s1].replace(para.text[seg.close], "", 1).strip()
+                    text = text.rstrip(" .")
+                    confidence_scale *= 0.6
+                else:
+                    kind = QuoteKind.PARTIAL
+            if kind == QuoteKind.PARTIAL and speaker is None:
+                if sentence_cue is not None:
+                    speaker, cue = sentence_cue
+                elif len(words) >= 4 and subject is not None:
+                    speaker, cue = subject, ""
+                    speaker.confidence = min(speaker.confidence, 0.4)
+                else:
+                    prev_seg = seg
+                    continue  # a scare quote: a term in marks, nobody speaks
+            quote = Quote(
+                text=text.strip().rstrip(",").strip(),
+                kind=kind,
+                span=Span(line=para.index, start=seg.start, end=end),
+                cue=cue or "",
+            )
+            if speaker is not None:
+                self._apply(quote, speaker)
+                quote.confidence = round(quote.confidence * confidence_scale, 3)
+                self.state.add(para.index, seg.start, speaker, said=True)
+            elif kind == QuoteKind.DIRECT:
+                self._continuation(quote, para.index)
+                quote.confidence = round(quote.confidence * confidence_scale, 3)
+            self.quotes.append(quote)
+            if seg.close is None and seg is para.segs[-1]:
+                last_open = (quote, para, seg)
+            prev_quote, prev_seg = quote, seg
+        return used_next, last_open
+
+    def _has_cue(self, para: Para, a: int, b: int) -> bool:
+        return any(self.lex.cue(t) for t, _, _ in para.toks_in(a, b))
+
+    def _apply(self, quote: Quote, speaker: Speaker) -> None:
+        quote.speaker = speaker.name
+        quote.speaker_entity_id = speaker.entity_id
+        quote.speaker_text = speaker.text or None
+        quote.resolution = speaker.resolution  # type: ignore[assignment]
+        quote.confidence = round(max(0.05, min(1.0, speaker.confidence)), 3)
+
+    def _continuation(self, quote: Quote, line: int) -> None:
+        ev = self.state.last_speaker()
+        if ev is None:
+            quote.resolution = "none"
+            quote.confidence = 0.2
+            return
+        near = self._gap(ev.line, line) <= 2
+        sp = _from_event(ev, "continuation", "", 0.75 if near else 0.45)
+        self._apply(quote, sp)
+        quote.speaker_text = None
+
+    def _gap(self, a: int, b: int) -> int:
+        """Paragraphs between two lines."""
+        return abs(self.position.get(b, 0) - self.position.get(a, 0))
+
+    # -- attribution after a closing mark ---------------------------------------------------
+    def _after(self, para: Para, seg: Seg, s1: int) -> tuple[Speaker, str] | None:
+        assert seg.close is not None
+        toks = para.toks_in(seg.close + 1, s1, first=ATTRIBUTION_WINDOW)
+        # Skip punctuation between the mark and the cue.
+        i = 0
+        while i < len(toks) and toks[i][0] in {",", "–", "—", "-", ":", ";"} | set(_ALL_MARKS):
+            i += 1
+        found = self._cue_phrase(para, toks, i)
+        if found is not None:
+            return found
+        if i >= len(toks) or all(t[0] in {".", "!", "?"} for t in toks[i:]):
+            # "“…” Dia berkata." / "“…” Hal itu disampaikan X …" as the next sentence.
+            nxt = self._next_sentence(para, s1)
+            if nxt is not None:
+                ntoks = para.toks_in(*nxt, first=ATTRIBUTION_WINDOW)
+                found = self._cue_phrase(para, ntoks, 0, next_sentence=True)
+                if found is not None:
+                    return found[0], "@next:" + found[1]
+        return None
+
+    def _next_sentence(self, para: Para, s1: int) -> tuple[int, int] | None:
+        for a, b in para.sents:
+            if a == s1:
+                return a, b
+        return None
+
+    def _cue_phrase(
+        self,
+        para: Para,
+        toks: list[tuple[str, int, int]],
+        i: int,
+        *,
+        next_sentence: bool = False,
+    ) -> tuple[Speaker, str] | None:
+        """A cue opening ``toks[i:]``: "kata X", "ujarnya", "Dia berkata", "X said", "said X"."""
+        if i >= len(toks):
+            return None
+        word = toks[i][0]
+        hit = self.lex.cue(word)
+        if hit is not None and not next_sentence:
+            cue, clitic = hit
+            if cue.cls == "post":
+                if clitic:
+                    return _with(self._pronoun(para, toks[i], "clitic", word), word)
+                return _with(self._np_after(para, toks, i + 1, cue), word)
+        if next_sentence and word.lower() in _PASSIVE_OPENERS:
+            for k in range(i + 1, min(len(toks), i + 5)):
+                h = self.lex.cue(toks[k][0])
+                if h is not None and h[0].cls == "passive":
+                    j = k + 1
+                    if j < len(toks) and toks[j][0].lower() == "oleh":
+                        j += 1
+                    return _with(self._np_after(para, toks, j, h[0]), toks[k][0])
+        # Subject first: "Dia berkata." "Mereka berkata." "he said", "Gunawan told reporters".
+        for k in range(i + 1, min(len(toks), i + 8)):
+            h = self.lex.cue(toks[k][0])
+            if h is None:
+                if toks[k][0] in {",", ".", ";", "!", "?"}:
+                    break
+                continue
+            cue = h[0]
+            if cue.cls not in {"post", "verb"}:
+                break
+            rest = [t for t in toks[k + 1 :] if t[0] not in {".", "!", "?"}]
+            if next_sentence and len(rest) > 3 and cue.lang == "id":
+                break  # a whole new sentence, not an attribution
+            np = self._np_span(para, toks, i, k)
+            if np is None:
+                break
+            return _with(self._speaker_from_np(para, np[0], np[1], cue), toks[k][0])
+        return None
+
+    def _np_span(
+        self, para: Para, toks: list[tuple[str, int, int]], i: int, k: int
+    ) -> tuple[int, int] | None:
+        """Character span of a speaker phrase ``toks[i:k]`` before a verb, or None."""
+        phrase = [t for t in toks[i:k] if t[0].lower() not in _ADVERBS]
+        if not phrase:
+            return None
+        if any(t[0] in {",", ";"} for t in phrase) and len(phrase) > 3:
+            return None
+        first = phrase[0][0]
+        low = first.lower()
+        if not (
+            first[:1].isupper()
+            or low in self.lex.pronouns
+            or low in self.lex.determiners
+            or low in self.lex.person_nouns
+            or low in self.lex.org_nouns
+            or low in self.lex.role_first
+        ):
+            return None
+        return phrase[0][1], phrase[-1][2]
+
+    def _np_after(
+        self, para: Para, toks: list[tuple[str, int, int]], i: int, cue: Cue
+    ) -> Speaker | None:
+        """The speaker phrase after an inverted cue: "kata Budi di …", "said Prasit, adding"."""
+        if i >= len(toks):
+            return None
+        first = toks[i][0]
+        low = first.lower()
+        if low in self.lex.pronouns:
+            return self._pronoun(para, toks[i], self.lex.pronouns[low], first)
+        lower_mode = not first[:1].isupper()
+        j = i
+        limit = min(len(toks), i + NP_WINDOW)
+        while j < limit:
+            t = toks[j][0]
+            tl = t.lower()
+            if t in {",", ".", ";", ":", "!", "?", "(", ")"} or t in _ALL_MARKS:
+                if t == "." and j > i and toks[j - 1][0].lower() in self.lex.honorifics:
+                    j += 1
+                    continue
+                break
+            if j > i and tl in self.lex.boundary and not (lower_mode and tl == "di"):
+                break
+            if j > i and (tl in _DAYS or (tl.isdigit() and not lower_mode)):
+                break
+            if lower_mode:
+                if j > i and tl in self.lex.determiners and tl != "sang":
+                    j += 1
+                    break
+            elif not (
+                t[:1].isupper()
+                or tl in _CONNECTORS
+                or self.lex.is_role_word(t)
+                or (tl in {"of", "dan"} and j + 1 < limit and toks[j + 1][0][:1].isupper())
+            ):
+                break
+            j += 1
+        if j == i:
+            return None
+        a, b = toks[i][1], toks[j - 1][2]
+        speaker = self._speaker_from_np(para, a, b, cue)
+        # "kata Ketua Komisi B DPRD Surabaya, Hari Mulyono, …": the name after the role.
+        role_headed = self.lex.is_role_word(toks[i][0])
+        comma = j
+        if role_headed:
+            # "Profesor hubungan internasional … di King's College London, Ramon Pascheco."
+            limit = min(len(toks), j + 20)
+            while comma < limit and toks[comma][0] not in {",", ".", ";", "!", "?"}:
+                if self.lex.cue(toks[comma][0]) is not None or toks[comma][0] in _ALL_MARKS:
+                    break
+                comma += 1
+        else:
+            while (
+                comma < min(len(toks), j + 3)
+                and toks[comma][0].islower()
+                and toks[comma][0] not in self.lex.boundary
+            ):
+                comma += 1  # "Kepala Dinas … setempat, X,"
+        weak_speaker = speaker is None or speaker.resolution == "role" or speaker.kind == "ANON"
+        if (weak_speaker or role_headed) and comma < len(toks) and toks[comma][0] == ",":
+            appo = self._apposition_name(para, toks, comma + 1)
+            if appo is not None:
+                ref = appo
+                role = para.text[a:b]
+                self.names.add_role(ref.name, ref.entity_id, role)
+                return Speaker(
+                    ref.name, ref.entity_id, "PER", "named", para.text[ref.start : ref.end], 0.9
+                )
+        return speaker
+
+    def _apposition_name(self, para: Para, toks: list[tuple[str, int, int]], i: int) -> Ref | None:
+        """A person named right after a comma: "kata Ketua AJI, Rosa Melinda."."""
+        j = i
+        while j < len(toks) and j < i + 6 and toks[j][0] not in {",", ".", ";", "(", ":"}:
+            j += 1
+        if j == i or j - i > 5:
+            return None
+        a, b = toks[i][1], toks[j - 1][2]
+        people = [r for r in self.names.refs(para.index, a, b) if r.label == "PER"]
+        if people and para.text[a:b].strip()[:1].isupper():
+            return people[-1]
+        return None
+
+    # -- attribution before an opening mark ------------------------------------------------
+    def _before(self, para: Para, a: int, b: int) -> tuple[Speaker, str, bool] | None:
+        """A cue in the text before a quote: (speaker, cue, machine-translated shape?)."""
+        toks = para.toks_in(a, b, last=SUBJECT_WINDOW)
+        if not toks:
+            return None
+        cues = [(k, self.lex.cue(t[0])) for k, t in enumerate(toks)]
+        cues = [(k, h) for k, h in cues if h is not None]
+        if not cues:
+            return None
+        ends = para.text[a:b].rstrip()
+        mt = not ends.endswith((",", ":"))
+        # The strongest speech cue wins; among equals, the first ("mengatakan … menyebut").
+        ranked = sorted(cues, key=lambda c: (-_strength(c[1][0]), c[0]))
+        for k, (cue, clitic) in ranked:
+            if cue.cls == "post" and cue.lang == "id" and not clitic:
+                prev = toks[k - 1][0] if k > 0 else ""
+                if k != 0 and prev not in {",", "(", "–", "—"}:
+                    continue  # "kata" as a noun, "jelas" as an adjective
+            sp = self._speaker_for_cue(para, toks, k, cue, clitic, sentence_start=a)
+            if sp is not None:
+                return sp, toks[k][0], mt
+        return None
+
+    def _speaker_for_cue(
+        self,
+        para: Para,
+        toks: list[tuple[str, int, int]],
+        k: int,
+        cue: Cue,
+        clitic: bool,
+        *,
+        sentence_start: int,
+    ) -> Speaker | None:
+        word = toks[k]
+        if clitic:
+            return self._pronoun(para, word, "clitic" if cue.cls == "post" else "person", word[0])
+        if cue.cls == "according":
+            j = k + 1
+            if j < len(toks) and toks[j][0].lower() == "to":
+                j += 1
+            return self._np_after(para, toks, j, cue)
+        if cue.cls == "passive":
+            j = k + 1
+            if j < len(toks) and toks[j][0].lower() == "oleh":
+                j += 1
+            return self._np_after(para, toks, j, cue)
+        if cue.cls == "post" and cue.lang == "id":
+            prev = toks[k - 1][0] if k > 0 else ""
+            if k == 0 or prev in {",", "(", "–", "—"}:
+                return self._np_after(para, toks, k + 1, cue)
+        if cue.cls == "noun":
+            return self._initial_np(para, sentence_start, word[1])
+        return self._subject(para, sentence_start, word[1])
+
+    # -- cue anywhere in a sentence (partial quotes) ---------------------------------------
+    def _cue_speaker(
+        self, para: Para, s0: int, s1: int, segs: list[Seg]
+    ) -> tuple[Speaker, str] | None:
+        """The speaker of a sentence's speech cue: the strongest cue, nearest before a quote."""
+        toks = _outside(para.toks_in(s0, s1, first=SENTENCE_WINDOW), segs)
+        first_quote = segs[0].open if segs else s1
+        ranked = []
+        for k, t in enumerate(toks):
+            hit = self.lex.cue(t[0])
+            if hit is None:
+                continue
+            cue, clitic = hit
+            if cue.cls == "post" and cue.lang == "id" and not clitic:
+                prev = toks[k - 1][0] if k > 0 else ""
+                if k != 0 and prev not in {",", "(", "–", "—"} and prev not in _ALL_MARKS:
+                    continue
+            strength = _strength(cue)
+            distance = first_quote - t[1] if t[1] < first_quote else 10_000 + t[1]
+            ranked.append((-strength, distance, k))
+        for _, _, k in sorted(ranked):
+            cue, clitic = self.lex.cue(toks[k][0])  # type: ignore[misc]
+            sp = self._speaker_for_cue(para, toks, k, cue, clitic, sentence_start=s0)
+            if sp is not None:
+                return sp, toks[k][0]
+        return None
+
+    # -- subjects ---------------------------------------------------------------------------
+    def _chunks(self, para: Para, a: int, b: int) -> list[list[tuple[str, int, int]]]:
+        toks = para.toks_in(a, b, last=SUBJECT_WINDOW)
+        chunks: list[list[tuple[str, int, int]]] = [[]]
+        for t in toks:
+            if t[0] in {",", ";", ":"} or t[0] in _ALL_MARKS:
+                chunks.append([])
+            else:
+                chunks[-1].append(t)
+        return chunks
+
+    def _subject(self, para: Para, s0: int, verb_at: int) -> Speaker | None:
+        """The subject of a speech verb: the clause part right before it, past appositions."""
+        chunks = self._chunks(para, s0, verb_at)
+        role_desc: str | None = None
+        for idx in range(len(chunks) - 1, -1, -1):
+            chunk = [t for t in chunks[idx] if t[0] not in {"(", ")"}]
+            if not chunk:
+                continue
+            low = [t[0].lower() for t in chunk]
+            if low[0] in _RELATIVE:
+                if len(low) == 1 and idx > 0:
+                    # "…, memihak NATO, yang bersikeras": the noun right before the comma.
+                    np = self._trailing_np(self._strip_adverbs(chunks[idx - 1]))
+                    if np:
+                        return self._speaker_from_np(para, np[0][1], np[-1][2], None)
+                    return None
+                continue  # "Rizky, yang mencetak gol, mengaku": a relative clause aside
+            if all(w in _COORD for w in low):
+                return self._initial_np(para, s0, verb_at)
+            chunk = self._strip_adverbs(self._strip_leading(chunk))
+            if not chunk:
+                continue
+            if len(chunk) > 6:
+                # A long clause: the phrase next to the verb is its subject ("… dirinya mendesak").
+                chunk = self._trailing_np(chunk) or chunk
+            a, b = chunk[0][1], chunk[-1][2]
+            first = chunk[0][0].lower()
+            desc = first in {"a", "an", "the"} or (
+                chunk[0][0][:1].islower() and first not in self.lex.pronouns
+            )
+            has_person = any(
+                r.label == "PER" and not r.weak for r in self.names.refs(para.index, a, b)
+            )
+            if desc and not has_person and self._name_before(para, chunks[:idx]):
+                role_desc = para.text[a:b]
+                continue  # "Hendra Gunawan, chief executive of …, said": look further left
+            sp = self._speaker_from_np(para, a, b, None)
+            if sp is not None and role_desc and sp.kind == "PER" and sp.name:
+                self.names.add_role(sp.name, sp.entity_id, role_desc)
+            return sp
+        return None
+
+    def _name_before(self, para: Para, chunks: list[list[tuple[str, int, int]]]) -> bool:
+        for chunk in reversed(chunks):
+            if not chunk:
+                continue
+            refs = self.names.refs(para.index, chunk[0][1], chunk[-1][2])
+            return any(r.label in {"PER", "ORG"} for r in refs) or self._name_like(
+                [t[0] for t in chunk]
+            )
+        return False
+
+    def _strip_leading(self, chunk: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        k = 0
+        while k < len(chunk) and chunk[k][0].lower() in _CONNECTIVES:
+            k += 1
+        return chunk[k:]
+
+    def _name_like(self, words: list[str]) -> bool:
+        """A short capitalised phrase that may be a name the tables do not know."""
+        if not words or len(words) > 5 or not words[0][:1].isupper():
+            return False
+        first = words[0].lower().rstrip(".")
+        lex = self.lex
+        return not (
+            first in _function_words()
+            or lex.cue(words[0]) is not None
+            or first in lex.pronouns
+            or first in lex.lead
+            or first in _CONNECTIVES
+            or first in _DAYS
+            or first in _months()
+            or _common(words[0])
+        )
+
+    def _strip_adverbs(self, chunk: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        end = len(chunk)
+        while end > 0:
+            w = chunk[end - 1][0]
+            wl = w.lower()
+            if wl in _ADVERBS or wl in _DAYS or re.fullmatch(r"[\d/]+", w):
+                end -= 1
+                continue
+            break
+        return chunk[:end]
+
+    def _trailing_np(self, chunk: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        k = len(chunk)
+        while k > 0:
+            w = chunk[k - 1][0]
+            wl = w.lower()
+            if (
+                w[:1].isupper()
+                or wl in _CONNECTORS
+                or self.lex.is_role_word(w)
+                or wl in self.lex.determiners
+                or wl in self.lex.org_nouns
+                or wl in self.lex.pronouns
+                or wl in {"of", "dan", "bicara", "besar", "umum", "utama"}
+                or w == "."
+            ):
+                k -= 1
+                continue
+            break
+        np = chunk[k:]
+        while np and (np[0][0].lower() in {"of", "dan", "."}):
+            np = np[1:]
+        return np
+
+    def _initial_np(self, para: Para, s0: int, b: int) -> Speaker | None:
+        """The sentence's leading noun phrase (its subject), after any adverbial opener."""
+        chunks = [c for c in self._chunks(para, s0, b) if c]
+        while len(chunks) > 1 and chunks[0][0][0].lower() in self.lex.lead:
+            chunks = chunks[1:]
+        if not chunks:
+            return None
+        first = chunks[0]
+        k = 0
+        while k < len(first):
+            w = first[k][0]
+            wl = w.lower()
+            if (
+                w[:1].isupper()
+                or wl in _CONNECTORS
+                or self.lex.is_role_word(w)
+                or wl in self.lex.determiners
+                or wl in self.lex.pronouns
+                or wl in self.lex.org_nouns
+            ):
+                k += 1
+                continue
+            break
+        if k == 0:
+            return None
+        sp = self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
+        head = first[0][0].lower()
+        described = head in self.lex.org_nouns or self.lex.is_role_word(first[0][0])
+        if (
+            (sp is None or sp.kind != "PER")
+            and len(chunks) > 1
+            and (len(first) - k <= 2 or described)
+        ):
+            nxt = chunks[1]
+            if len(nxt) <= 5:
+                refs = self.names.refs(para.index, nxt[0][1], nxt[-1][2])
+                named = [r for r in refs if r.label in {"PER", "ORG"}]
+                role = para.text[first[0][1] : first[-1][2]]
+                if named:
+                    r = named[-1]
+                    kind = "ORG" if head in self.lex.org_nouns else r.label
+                    if kind == "PER":
+                        self.names.add_role(r.name, r.entity_id, role)
+                    res = "named" if kind == "PER" else "organisation"
+                    return Speaker(r.name, r.entity_id, kind, res, para.text[r.start : r.end], 0.85)
+                words = [t[0] for t in nxt]
+                if head in self.lex.org_nouns and self._name_like(words):
+                    name = " ".join(words)
+                    return Speaker(name, None, "ORG", "organisation", name, 0.7)
+        return sp
+
+    def _subject_event(self, para: Para, s0: int, s1: int) -> Speaker | None:
+        """The subject of a sentence when it names someone: it becomes salient."""
+        toks = para.toks_in(s0, min(s1, s0 + 400))
+        if not toks or toks[0][0] in _ALL_MARKS:
+            return None
+        first = toks[0][0]
+        if first.lower() in self.lex.pronouns and self.lex.pronouns[first.lower()] == "person":
+            return None  # "Ia …": resolved where a cue needs it
+        end = toks[min(len(toks) - 1, 24)][2]
+        sp = self._initial_np(para, s0, end)
+        if (
+            sp is not None
+            and sp.kind in {"PER", "ORG"}
+            and sp.resolution
+            in {
+                "named",
+                "organisation",
+            }
+        ):
+            self.state.add(para.index, s0, sp, said=False)
+            return sp
+        return None
+
+    # -- noun phrases to speakers -----------------------------------------------------------
+    def _speaker_from_np(self, para: Para, a: int, b: int, cue: Cue | None) -> Speaker | None:
+        """The speaker a phrase names: a person, an organisation, a role, a pronoun, nobody."""
+        text = para.text[a:b].strip()
+        words = text.split()
+        if not words:
+            return None
+        lex = self.lex
+        low = [w.lower().strip(".,") for w in words]
+        if low[0] in lex.pronouns and len(low) <= 2:
+            return self._pronoun(para, (words[0], a, a + len(words[0])), lex.pronouns[low[0]], text)
+        refs = self.names.refs(para.index, a, b)
+        strong = [r for r in refs if not r.weak]
+        people = [r for r in refs if r.label == "PER" and (not r.weak or not strong)]
+        if people:
+            r = people[-1]
+            return Speaker(r.name, r.entity_id, "PER", "named", para.text[r.start : r.end], 0.92)
+        anonymous = low[0] in lex.anonymous or (low[0] == "salah" and "seorang" in low)
+        if anonymous and not (low[0] in {"a", "an"} and len(words) > 1 and words[1][:1].isupper()):
+            return Speaker(None, None, "ANON", "role", text, 0.7)
+        bare = [w for w in low if w not in {"sang", "itu", "tersebut", "ini", "the"}]
+        definite = len(bare) < len(low)
+        head = bare[0] if bare else ""
+        proper = words[0][:1].isupper() or (
+            low[0] == "the" and len(words) > 1 and words[1][:1].isupper()
+        )
+        role_headed = head in lex.role_first or head in lex.person_nouns or head in lex.abbrev
+        if role_headed:
+            person = self._match_role(bare)
+            if person is not None:
+                return Speaker(person.name, person.entity_id, "PER", "role", text, 0.8)
+            if definite or len(bare) == 1:
+                return self._anaphor("person", None, para, a, text)
+            return Speaker(None, None, "ANON", "role", text, 0.4)
+        orgs = [r for r in refs if r.label in {"ORG", "GPE", "LOC"}]
+        named_org = any(r.label == "ORG" for r in orgs)
+        if head in lex.org_nouns and not named_org and (definite or len(bare) == 1 or not proper):
+            want = lex.org_nouns[head]
+            return self._anaphor(want, head if want == "org" else None, para, a, text)
+        if orgs:
+            r = next((x for x in reversed(orgs) if x.label == "ORG"), orgs[-1])
+            if r.label == "LOC" and not r.metonym_of:
+                return None
+            name = r.metonym_of or r.name
+            entity_id = None if r.metonym_of else r.entity_id
+            nxt = next((x for x in refs if x.start > r.end), None)
+            if (
+                r.label == "ORG"
+                and nxt is not None
+                and nxt.label == "GPE"
+                and not para.text[r.end : nxt.start].strip()
+            ):
+                name, entity_id = para.text[r.start : nxt.end], None  # "Kemenlu … Australia"
+            outlet = (
+                r.outlet or _is_outlet(r.name) or (cue is not None and cue.form in _OUTLET_CUES)
+            )
+            surface = para.text[r.start : r.end]
+            return Speaker(name, entity_id, "ORG", "organisation", surface, 0.9, outlet)
+        if proper:
+            name_words = [w for w in words if w.lower().rstrip(".") not in lex.honorifics]
+            if low[0] == "the":
+                name_words = name_words[1:]
+            if self._name_like(name_words):
+                name = " ".join(name_words).strip(" .,")
+                outlet = cue is not None and cue.form in _OUTLET_CUES
+                is_org = outlet or any(w in lex.org_heads for w in low)
+                return Speaker(
+                    name,
+                    None,
+                    "ORG" if is_org else "PER",
+                    "organisation" if is_org else "named",
+                    text,
+                    0.6,
+                    outlet,
+                )
+        return None
+
+    def _anaphor(
+        self, want: str, head: str | None, para: Para, pos: int, text: str
+    ) -> Speaker | None:
+        """A definite description ("sang pelatih", "laporan tersebut") → the salient referent."""
+        ev = self.state.find(want, head=head)
+        if ev is not None:
+            return _from_event(ev, "role", text, 0.7)
+        if want == "person":
+            ref = self._last_person(para.index, pos)
+            if ref is not None:
+                return Speaker(ref.name, ref.entity_id, "PER", "role", text, 0.45)
+        return None
+
+    def _match_role(self, core: list[str]) -> Person | None:
+        query = role_tokens(" ".join(core), self.names.acronyms)
+        hits = [
+            p
+            for p in self.names.people.values()
+            if any(role_matches(query, r, self.names.acronyms) for r in p.roles)
+        ]
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            for ev in reversed(self.state.events):
+                for p in hits:
+                    if ev.speaker.name == p.name:
+                        return p
+        return None
+
+    def _pronoun(
+        self, para: Para, tok: tuple[str, int, int], want: str, text: str
+    ) -> Speaker | None:
+        ev = self.state.find(want)
+        if ev is not None:
+            near = self._gap(ev.line, para.index) <= 3
+            return _from_event(ev, "pronoun", text, 0.85 if near else 0.6)
+        if want in {"person", "clitic"}:
+            ref = self._last_person(para.index, tok[1])
+            if ref is not None:
+                return Speaker(ref.name, ref.entity_id, "PER", "pronoun", text, 0.45)
+        return Speaker(None, None, "ANON", "pronoun", text, 0.2)
+
+    def _last_person(self, line: int, pos: int) -> Ref | None:
+        """The last person named before a point (a weak fallback: mentions, not salience)."""
+        here = self.position.get(line, 0)
+        for k in range(here, max(-1, here - LOOKBACK_PARAS), -1):
+            para = self.paras[k]
+            for r in reversed(self.names.refs(para.index)):
+                if r.label == "PER" and not r.weak and (k < here or r.end <= pos):
+                    return r
+        return None
+
+    def _plain_sentence(self, para: Para, si: int) -> None:
+        s0, s1 = para.sents[si]
+        toks = para.toks_in(s0, s1, first=SENTENCE_WINDOW)
+        if not toks:
+            return
+        self._subject_event(para, s0, s1)  # a named subject becomes salient
+        lowered = [t[0].lower() for t in toks]
+        # "Hal itu disampaikan X": the previous sentence was X's.
+        if lowered[0] in _PASSIVE_OPENERS:
+            for k in range(1, min(len(toks), 5)):
+                hit = self.lex.cue(toks[k][0])
+                if hit is not None and hit[0].cls == "passive":
+                    j = k + 1 + (k + 1 < len(toks) and lowered[k + 1] == "oleh")
+                    sp = self._np_after(para, toks, j, hit[0])
+                    if sp is not None:
+                        self._attribute_previous(para, si, sp, toks[k][0])
+                        self.state.add(para.index, toks[k][1], sp, said=True)
+                    return
+        found = self._indirect(para, toks, s0, s1)
+        if found is None:
+            # A speech verb with no content ("Hal sama dikatakan X") still makes X the speaker.
+            for k, t in enumerate(toks):
+                hit = self.lex.cue(t[0])
+                if hit is not None and hit[0].cls == "passive":
+                    j = k + 1 + (k + 1 < len(toks) and lowered[k + 1] == "oleh")
+                    sp = self._np_after(para, toks, j, hit[0])
+                    if sp is not None and sp.name:
+                        self.state.add(para.index, t[1], sp, said=True)
+                    break
+            return
+        speaker, cue, a, b = found
+        text = para.text[a:b].strip().rstrip(".").strip(" ,")
+        if len(text.split()) < 3:
+            return
+        quote = Quote(
+            text=text,
+            kind=QuoteKind.INDIRECT,
+            span=Span(line=para.index, start=a, end=b),
+            cue=cue,
+        )
+        self._apply(quote, speaker)
+        quote.confidence = round(quote.confidence * 0.9, 3)
+        self.quotes.append(quote)
+        self.state.add(para.index, a, speaker, said=True)
+
+    def _attribute_previous(self, para: Para, si: int, sp: Speaker, cue: str) -> None:
+        """Give the sentence before "Hal itu disampaikan X" to X when nobody had it."""
+        prev_para, prev_si = para, si - 1
+        if prev_si < 0:
+            idx = self.position[para.index]
+            if idx == 0:
+                return
+            prev_para = self.paras[idx - 1]
+            prev_si = len(prev_para.sents) - 1
+        a, b = prev_para.sents[prev_si]
+        for q in reversed(self.quotes):
+            if q.span.line == prev_para.index and a <= q.span.start < b:
+                if q.speaker is None and q.resolution in {"none", "continuation"}:
+                    self._apply(q, sp)
+                    q.cue = cue
+                return
+        text = prev_para.text[a:b].strip().rstrip(".").strip()
+        if len(text.split()) < 3 or any(a <= sg.open < b for sg in prev_para.segs):
+            return
+        quote = Quote(
+            text=text,
+            kind=QuoteKind.INDIRECT,
+            span=Span(line=prev_para.index, start=a, end=a + len(prev_para.text[a:b].rstrip())),
+            cue=cue,
+        )
+        self._apply(quote, sp)
+        quote.confidence = round(quote.confidence * 0.8, 3)
+        self.quotes.append(quote)
+
+    def _indirect(
+        self, para: Para, toks: list[tuple[str, int, int]], s0: int, s1: int
+    ) -> tuple[Speaker, str, int, int] | None:
+        lowered = [t[0].lower() for t in toks]
+        end = s1
+        # "Menurut X, …" / "Kata X, …" / "According to X, …" (after an optional opener).
+        start_k = 0
+        while start_k < min(3, len(toks)) and (
+            lowered[start_k] in {"namun", "tetapi", "sementara", "itu", "but", "however", ","}
+        ):
+            start_k += 1
+        if start_k < len(toks):
+            hit = self.lex.cue(toks[start_k][0])
+            if hit is not None and (
+                hit[0].cls == "according" or (hit[0].cls == "post" and hit[0].lang == "id")
+            ):
+                cue, clitic = hit
+                comma = next(
+                    (
+                        k
+                        for k in range(start_k + 1, min(len(toks), start_k + 25))
+                        if toks[k][0] == ","
+                    ),
+                    None,
+                )
+                if comma is not None:
+                    sp = self._speaker_for_cue(para, toks, start_k, cue, clitic, sentence_start=s0)
+                    if sp is not None:
+                        k = comma + 1
+                        # Skip appositions: "Menurut Kepala …, Taufik Hidayat, harga …"
+                        while True:
+                            nxt = next(
+                                (x for x in range(k, min(len(toks), k + 9)) if toks[x][0] == ","),
+                                None,
+                            )
+                            if nxt is None:
+                                break
+                            chunk = toks[k:nxt]
+                            if not self._appositive(para, chunk):
+                                break
+                            k = nxt + 1
+                        if k < len(toks):
+                            return sp, toks[start_k][0], toks[k][1], end
+        # "…, kata X." / "…, tambahnya." / "…, menurut laporan X." / "…, X said on Monday."
+        commas = [k for k, t in enumerate(toks) if t[0] == ","]
+        for c in reversed(commas[-3:]):
+            if c < 3:
+                continue
+            tail = [t for t in toks[c + 1 :] if t[0] not in {".", "!", "?"}]
+            if not tail or len(tail) > 22:
+                continue
+            sp: Speaker | None = None
+            hit = self.lex.cue(tail[0][0])
+            if hit is not None and hit[0].cls in {"post", "according"}:
+                cue, clitic = hit
+                if clitic:
+                    sp = self._pronoun(para, tail[0], "clitic", tail[0][0])
+                else:
+                    j = 1 + (len(tail) > 1 and tail[1][0].lower() == "to")
+                    sp = self._np_after(para, tail, j, cue)
+                cue_word = tail[0][0]
+            else:
+                # "…, Finance Minister Rosli Hamzah said on Thursday."
+                verb_at = next(
+                    (
+                        x
+                        for x in range(1, min(len(tail), 8))
+                        if (h := self.lex.cue(tail[x][0])) is not None
+                        and h[0].cls == "post"
+                        and h[0].lang == "en"
+                    ),
+                    None,
+                )
+                if verb_at is None or len(tail) - verb_at - 1 > 4:
+                    continue
+                if any(t[0].lower() in {"bahwa", "that", ","} for t in tail):
+                    continue
+                span = self._np_span(para, tail, 0, verb_at)
+                if span is not None:
+                    sp = self._speaker_from_np(para, span[0], span[1], None)
+                cue_word = tail[verb_at][0]
+            if sp is not None:
+                return sp, cue_word, toks[start_k][1], toks[c][1]
+        # "X mengatakan (bahwa) …", "X said (that) …"
+        for k, t in enumerate(toks):
+            hit = self.lex.cue(t[0])
+            if hit is None or hit[1]:
+                continue
+            cue = hit[0]
+            if cue.cls not in {"verb", "post"} or cue.indirect == "no":
+                continue
+            if cue.cls == "post" and cue.lang == "id":
+                continue
+            if k == 0:
+                continue
+            j = k + 1
+            that_at = None
+            for x in range(j, min(len(toks), j + 16)):
+                if lowered[x] in {"bahwa", "that"}:
+                    that_at = x
+                    break
+                if toks[x][0] in {".", ";"}:
+                    break
+            if that_at is not None:
+                j = that_at + 1
+            elif cue.indirect != "yes":
+                continue
+            else:
+                if cue.form in {"told", "tells"}:
+                    j += 1  # the person told: "told Reuters the …"
+                while j < len(toks) and toks[j][0] in {",", ":"}:
+                    j += 1
+                if j < len(toks) and lowered[j] in _ADVERBS | {"on", "in"} and cue.lang == "en":
+                    while j < len(toks) and (lowered[j] in _ADVERBS or lowered[j] in _DAYS):
+                        j += 1
+            if j >= len(toks) or len([x for x in toks[j:] if x[0].isalnum()]) < 3:
+                continue
+            sp = self._subject(para, s0, t[1])
+            if sp is None:
+                continue
+            return sp, t[0], toks[j][1], end
+        return None
+
+    def _appositive(self, para: Para, chunk: list[tuple[str, int, int]]) -> bool:
+        if not chunk or len(chunk) > 8:
+            return False
+        first = chunk[0][0]
+        fl = first.lower()
+        if fl in _RELATIVE or fl in {"a", "an", "the"} or self.lex.is_role_word(first):
+            return True
+        refs = self.names.refs(para.index, chunk[0][1], chunk[-1][2])
+        return any(r.label == "PER" for r in refs) and all(
+            w[0][:1].isupper() for w in chunk if w[0].isalpha()
+        )
+
+
+@stage("quotes", requires=("kinds",), provides=("quotes",))
+def quotes(article: Article, ctx: StageContext) -> Article:
+    """Direct, partial and indirect quotes with their speakers (named, pronoun, continuation)."""
+    article.quotes = extract_quotes(article)
+    return article
+
+
+def extract_quotes(article: Article) -> list[Quote]:
+    """The quotes of an article's text lines (uses its entities when that stage has run)."""
+    if not article.text_lines:
+        return []
+    return Extractor(article).run()
+
+
+def quotes_of_lines(texts: Iterable[str]) -> list[Quote]:
+    """Quotes of plain paragraphs (one per line), for tests and quick use; no entities."""
+    from kabar.models import LineKind
+
+    lines = [Line(index=i, text=t, kind=LineKind.BODY) for i, t in enumerate(texts)]
+    article = Article(id="adhoc", raw_id="adhoc", origin="adhoc", lines=lines)
+    return extract_quotes(article)
