@@ -350,6 +350,7 @@ class Names:
         self.by_line: dict[int, list[Ref]] = {}
         self.people: dict[str, Person] = {}
         self.acronyms: dict[str, tuple[str, ...]] = {}
+        self.entity_ids: dict[str, str] = {}  # canonical name -> entity id (for metonyms)
         self._starts: dict[int, list[int]] = {}
 
     def freeze(self) -> None:
@@ -404,6 +405,7 @@ class Names:
         names = cls.heuristic(lines)
         guessed, names.by_line = names.by_line, {}
         entities: dict[str, Entity] = {e.id: e for e in article.entities}
+        names.entity_ids = {e.name: e.id for e in article.entities}
         wanted = {ln.index for ln in lines}
         for e in article.entities:
             for alias in e.aliases:
@@ -1813,7 +1815,7 @@ class Extractor:
             if r.label == "LOC" and not r.metonym_of:
                 return None
             name = r.metonym_of or r.name
-            entity_id = None if r.metonym_of else r.entity_id
+            entity_id = self.names.entity_ids.get(name) if r.metonym_of else r.entity_id
             nxt = next((x for x in refs if x.start > r.end), None)
             if (
                 r.label == "ORG"
