@@ -32,6 +32,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from kabar.models import Entity, Line, LineKind, Mention, Span
 from kabar.ner import lexicon
@@ -205,7 +206,7 @@ def _norm(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    return " ".join(t.lower() for t, _, _ in tokenize(text))
+    return " ".join(lexicon.phrase_key(text))
 
 
 CONNECTORS = frozenset(
@@ -312,7 +313,7 @@ def find_in_line(line: Line, tagger: CrfTagger | None, evidence: bool = False) -
 
         tok_starts = [st for _, st, _ in toks]
         tok_ends = [en for _, _, en in toks]
-        for e in tag_text(piece, tagger) if tagger is not None else []:
+        for e in tag_text(piece, tagger, toks) if tagger is not None else []:
             a, b = _first_cased_segment(toks, *_token_span(tok_starts, tok_ends, e.start, e.end))
             if e.label == "PER":
                 a = _trim_person(toks, a, b)
@@ -387,7 +388,8 @@ def find_in_line(line: Line, tagger: CrfTagger | None, evidence: bool = False) -
                 )
                 pos += len(part)
     found.sort(key=lambda f: f.start)
-    _attach_roles_and_metonyms(line.text, found)
+    whole = toks if len(text) <= MAX_LINE_CHARS else None
+    _attach_roles_and_metonyms(line.text, found, whole)
     return found
 
 
@@ -400,10 +402,12 @@ def _plausible_gazetteer_hit(surface: str, table_form: str) -> bool:
     return True
 
 
-def _attach_roles_and_metonyms(text: str, found: list[Found]) -> None:
+def _attach_roles_and_metonyms(
+    text: str, found: list[Found], toks: list[tuple[str, int, int]] | None = None
+) -> None:
     if not found:
         return
-    toks = tokenize(text)
+    toks = tokenize(text) if toks is None else toks
     starts = {s: i for i, (_, s, _) in enumerate(toks)}
     title_words = lexicon.title_words()
     taken = 0  # end of the names before the current one (found is sorted by start)
@@ -573,6 +577,7 @@ def _gaz_entry(f: Found) -> GazetteerEntry | None:
     return entry
 
 
+@cache
 def _people_surfaces() -> dict[str, GazetteerEntry]:
     gaz = lexicon.gazetteer()
     out: dict[str, GazetteerEntry] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kabar.lang import load_tsv
@@ -23,6 +23,12 @@ from kabar.ner.tokenize import tokenize
 
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
 WORDS_FILE = MODELS_DIR / "ner_words.json"
+
+
+@lru_cache(maxsize=65536)
+def phrase_key(text: str) -> tuple[str, ...]:
+    """Lowercased tokens of a name, the gazetteer's lookup key (memoised: names repeat)."""
+    return tuple(t for t, _, _ in tokenize(text.lower()))
 
 
 @dataclass(frozen=True)
@@ -56,14 +62,12 @@ class Gazetteer:
         self.first_tokens = frozenset(k[0] for k in self.phrases)
 
     def lookup(self, text: str) -> GazetteerEntry | None:
-        key = tuple(t for t, _, _ in tokenize(text.lower()))
-        hit = self.phrases.get(key)
+        hit = self.phrases.get(phrase_key(text))
         return hit[0] if hit else None
 
     def surface(self, text: str) -> str | None:
         """The table's spelling of ``text`` when ``text`` is a known name or alias."""
-        key = tuple(t for t, _, _ in tokenize(text.lower()))
-        hit = self.phrases.get(key)
+        hit = self.phrases.get(phrase_key(text))
         return hit[1] if hit else None
 
     def matches(self, lowered: list[str]) -> list[tuple[int, int, GazetteerEntry]]:

@@ -94,22 +94,25 @@ class TextEntity:
     score: float
 
 
-#: Lines longer than this many tokens are tagged in windows (bounded memory per call).
 def _casefold_view(tokens: list[str]) -> list[str]:
     """All-caps headlines tag better in the lowercase view the model also learnt (NERP)."""
     return [t.lower() if t.isupper() and len(t) > 3 else t for t in tokens]
 
 
-def tag_text(text: str, tagger: CrfTagger | None = None) -> list[TextEntity]:
+def tag_text(
+    text: str,
+    tagger: CrfTagger | None = None,
+    toks: list[tuple[str, int, int]] | None = None,
+) -> list[TextEntity]:
     """Entities in one line of text, with character offsets into ``text``.
 
     Sentences are tagged one at a time (at most 120 tokens each), so time and memory stay
-    linear in the length of the text.
+    linear in the length of the text. ``toks`` saves re-tokenizing when the caller has them.
     """
     tagger = tagger or default_tagger()
     if tagger is None or not text.strip():
         return []
-    toks = tokenize(text)
+    toks = tokenize(text) if toks is None else toks
     if not toks:
         return []
     words = [t for t, _, _ in toks]
