@@ -172,6 +172,32 @@ def lexicon() -> Lexicon:
     return lex
 
 
+@cache
+def _place_clusters() -> frozenset[int]:
+    """Word clusters (of the NER word table) made mostly of place names."""
+    places: set[str] = set()
+    for entry in gazetteer().entries:
+        if entry.label in {"GPE", "LOC"}:
+            places |= {s.lower() for s in (entry.name, *entry.aliases) if " " not in s}
+    table = word_table()
+    seen: dict[int, list[int]] = {}
+    for word, ids in table.clusters.items():
+        if len(ids) > 1 and table.capital.get(word, 0) >= 3:
+            counts = seen.setdefault(ids[1], [0, 0])
+            counts[0] += 1
+            counts[1] += word in places
+    return frozenset(c for c, (n, p) in seen.items() if n >= 8 and p / n >= 0.6)
+
+
+def _place_like(token: str) -> bool:
+    """A capitalised word that is, or behaves like, a place name."""
+    low = token.lower()
+    if gazetteer().lookup(token) is not None:
+        return True
+    ids = word_table().clusters.get(low)
+    return bool(ids and len(ids) > 1 and ids[1] in _place_clusters())
+
+
 def _common(token: str) -> bool:
     """A word usually written in lower case (so, capitalised, not a name by itself)."""
     bucket = word_table().capital.get(token.lower())
@@ -801,6 +827,9 @@ def _person(run, words, a: int, b: int, role_before: list[str], out: list) -> No
     span = list(range(a, b))
     while len(span) > 1 and _common(words[span[0]]) and (role_before or len(span) > 2):
         role_before = [*role_before, words[span[0]].lower()]
+        span = span[1:]
+    if len(span) >= 3 and role_before and _place_like(words[span[0]]):
+        role_before = [*role_before, words[span[0]].lower()]  # "Bupati Klaten Anton Saputra"
         span = span[1:]
     if not span or len(span) > 5 or all(_common(words[x]) for x in span):
         return  # common words, or too long for a name (a title-case headline)
@@ -1785,6 +1814,10 @@ class Extractor:
         refs = self.names.refs(para.index, a, b)
         strong = [r for r in refs if not r.weak]
         people = [r for r in refs if r.label == "PER" and (not r.weak or not strong)]
+        if people and people[-1].weak and cue is not None and cue.form in _OUTLET_CUES:
+            r = people[-1]  # "tulis Times": an unknown word that writes is a medium
+            surface = para.text[r.start : r.end]
+            return Speaker(surface, None, "ORG", "organisation", surface, 0.7, True)
         if people:
             r = people[-1]
             return Speaker(r.name, r.entity_id, "PER", "named", para.text[r.start : r.end], 0.92)
@@ -1829,6 +1862,11 @@ class Extractor:
             )
             surface = para.text[r.start : r.end]
             return Speaker(name, entity_id, "ORG", "organisation", surface, 0.9, outlet)
+        heads = [w for w in bare if w in lex.org_heads or w in lex.org_nouns]
+        if not proper and heads:
+            # "the central bank", "kementerian itu": the organisation last in view, else unnamed.
+            found = self._anaphor("org", heads[-1], para, a, text)
+            return found or Speaker(None, None, "ANON", "role", text, 0.5)
         if proper:
             name_words = [w for w in words if w.lower().rstrip(".") not in lex.honorifics]
             if low[0] == "the":
