@@ -306,3 +306,15 @@ def test_seed_pages_link_across_articles(seeds: dict[str, Article], tmp_store: o
     canonical(articles, StageContext(store=tmp_store))
     ids = {e.id for a in articles for e in a.entities if e.name == "Jens Stoltenberg"}
     assert len(ids) == 1
+
+
+def test_one_surface_one_label_with_locative_weight() -> None:
+    from kabar.ner.canonical import Found, _harmonise_labels
+
+    texts = {0: "Talamaya: pejabat tiba.", 1: "Rapat digelar di Talamaya kemarin."}
+    found = [
+        Found(0, 0, 8, "Talamaya", "PER", 0.6, "crf"),
+        Found(1, 17, 25, "Talamaya", "LOC", 0.9, "crf"),
+    ]
+    _harmonise_labels(found, texts)
+    assert [f.label for f in found] == ["LOC", "LOC"]
