@@ -92,4 +92,7 @@ def read_jsonl(
                     origin=origin, reason=f"invalid JSON: {exc.msg} at column {exc.colno}"
                 )
                 continue
+            except RecursionError:  # "[[[[…" thousands deep: json recurses once per level
+                yield Rejection(origin=origin, reason="invalid JSON: nested too deeply")
+                continue
             yield parse_record(record, origin)
