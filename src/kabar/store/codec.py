@@ -17,7 +17,11 @@ def utc_text(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        value = value.astimezone(UTC)
+    except OverflowError:  # within a day of year 1 or 9999: the nearest instant UTC can hold
+        value = (datetime.min if value.year == 1 else datetime.max).replace(tzinfo=UTC)
+    return value.isoformat(timespec="seconds")
 
 
 def parse_time(text: str | None) -> datetime | None:
