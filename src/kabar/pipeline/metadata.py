@@ -280,6 +280,8 @@ def find_datetime(
         text = text[:2000] if text else ""
     if not text:
         return None
+    if ref is not None and not 1970 <= ref.year <= 2100:
+        ref = None  # a junk fetch time (year 1, 9999) dates nothing, and would overflow
     g = _grammar()
     # Every absolute date has a year: find the years (one fast scan), then read the date
     # patterns only in a window around each (the name alternations are slow on long lines).
