@@ -771,8 +771,8 @@ def _below(chain: Chain, depth: int, wrappers: set[int]) -> int:
 
 
 _STRONG = (
-    (HIDDEN, LineKind.UNKNOWN, "hidden"),
-    (COMMENT, LineKind.UNKNOWN, "comments"),
+    (HIDDEN, LineKind.MENU, "hidden"),
+    (COMMENT, LineKind.SHARE, "comments"),  # the line taxonomy files comments under share
     (AD, LineKind.AD, "ad-block"),
     (SHARE, LineKind.SHARE, "share-block"),
     (FOLLOW, LineKind.FOLLOW, "follow-block"),
@@ -831,7 +831,7 @@ def _label(walk: _Walk, title_hint: str | None) -> list[Kind]:
             kinds.append((LineKind.TITLE, "heading:title", 0.9))
             continue
         if line.mask & HIDDEN:
-            kinds.append((LineKind.UNKNOWN, "hidden", 1.0))
+            kinds.append((LineKind.MENU, "hidden", 1.0))
             continue
         if text[0] == "<" and _MARKUP.match(text):
             kinds.append((LineKind.UNKNOWN, "markup-as-text", 1.0))
