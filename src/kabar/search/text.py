@@ -28,6 +28,9 @@ MAX_QUERY_CHARS = 2000  # what is read of a query; the rest cannot change the re
 MAX_QUERY_TERMS = 16
 SNIPPET_TOKENS = 32
 MAX_SNIPPET_SCAN = 20_000  # characters of an article looked at for a snippet
+# Matches ranked per search: the newest this many (exact for rarer words, bounded time for a
+# word found in most articles, whose newest matches win the recency boost anyway).
+RANK_CANDIDATES = 1000
 
 
 @cache
@@ -87,37 +90,79 @@ def query_terms(query: str, max_terms: int = MAX_QUERY_TERMS) -> list[str]:
     return list(found)
 
 
+def _probe(term: str) -> str | None:
+    """A substring every surface form of ``term`` contains, for a cheap paragraph test.
+
+    Indonesian prefixes can change a stem's first letter (sapu → menyapu, tulis → menulis),
+    so from four letters on the first one is left out. None when no safe probe exists.
+    """
+    if not term.isascii():
+        return None
+    return term[1:] if len(term) >= 4 else term
+
+
+def _ascii_fold(text: str) -> str:
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+
+
 def make_snippet(
     text: str, terms: list[str] | set[str], width: int = SNIPPET_TOKENS
 ) -> tuple[str, list[tuple[int, int]]]:
     """A window of ``width`` words around the densest matches, and the matched spans in it.
 
     Returns ``(snippet, [(start, end), ...])`` with offsets into the snippet; "…" marks cut
-    ends. Without matches it is the start of the text.
+    ends. The window comes from the paragraph (line) with the most distinct query terms;
+    only paragraphs that can contain a term (a substring test) are tokenised. Without
+    matches it is the start of the text.
     """
     wanted = set(terms)
     head = text[:MAX_SNIPPET_SCAN]
-    tokens = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(head)]
+    probes = [_probe(t) for t in wanted]
+    exact = bool(probes) and None not in probes
+    best: tuple[int, int] = (0, 0)
+    best_span = (0, len(head))
+    offset = 0
+    for para in head.split("\n"):
+        span = (offset, offset + len(para))
+        offset += len(para) + 1
+        if not para.strip():
+            continue
+        if best == (0, 0) and best_span == (0, len(head)):
+            best_span = span  # the first non-empty paragraph, if nothing matches
+        if exact:
+            folded = para.lower() if para.isascii() else _ascii_fold(para)
+            if not any(p in folded for p in probes if p):
+                continue
+        found = {t for tok in TOKEN_RE.findall(para) for t in term_of(tok) if t in wanted}
+        score = (len(found), 0)
+        if score > best:
+            best, best_span = score, span
+    lo, hi = best_span
+    tokens = [(lo + m.start(), lo + m.end(), m.group()) for m in TOKEN_RE.finditer(head[lo:hi])]
     if not tokens:
         return "", []
     hits = [i for i, (_, _, tok) in enumerate(tokens) if wanted.intersection(term_of(tok))]
     first = 0
     if hits:
-        best = (-1, -1)
+        top = (-1, -1)
         j = 0
         for i, start in enumerate(hits):  # the window starting at each hit
             while j < len(hits) and hits[j] < start + width:
                 j += 1
             inside = hits[i:j]
             distinct = len({t for k in inside for t in term_of(tokens[k][2]) if t in wanted})
-            if (distinct, len(inside)) > best:
-                best, first = (distinct, len(inside)), start
+            if (distinct, len(inside)) > top:
+                top, first = (distinct, len(inside)), start
         first = max(0, first - width // 4)  # a little context before the first match
     last = min(len(tokens), first + width) - 1
     begin, end = tokens[first][0], tokens[last][1]
-    prefix = "…" if begin > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    body = " ".join(text[begin:end].split())  # one line: newlines and runs of spaces squeezed
+    if first == 0:  # the paragraph's own start: keep an opening quote or bracket
+        begin = lo + len(head[lo:hi]) - len(head[lo:hi].lstrip())
+    if last == len(tokens) - 1:  # the paragraph's end: keep the closing punctuation
+        end = lo + len(head[lo:hi].rstrip())
+    prefix = "…" if text[:begin].strip() else ""
+    body = " ".join(text[begin:end].split())  # one line: runs of spaces squeezed
+    suffix = ("" if body[-1:].isalnum() else " ") + "…" if text[end:].strip() else ""
     snippet = prefix + body + suffix
     spans: list[tuple[int, int]] = []
     if hits:

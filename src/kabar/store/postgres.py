@@ -25,6 +25,7 @@ from psycopg.types.string import StrDumperUnknown
 
 from kabar.models import Article, Entity, Quote, RawDocument, Rejection, Story, Storyline
 from kabar.search import index_terms, query_terms
+from kabar.search.text import RANK_CANDIDATES
 from kabar.store.base import (
     ArticleFilter,
     QuoteFilter,
@@ -56,6 +57,18 @@ class _NulSafeStr(StrDumperUnknown):
 
     def dump(self, obj: str) -> bytes | bytearray | memoryview:
         return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+
+
+def _merge_entity(old: Entity, new: Entity) -> Entity:
+    """What another article learnt about an entity, merged into what we knew (as SQLite)."""
+    return old.model_copy(
+        update={
+            "aliases": sorted(set(old.aliases) | set(new.aliases)),
+            "roles": sorted(set(old.roles) | set(new.roles)),
+            "category": new.category if new.category != "unknown" else old.category,
+            "metonym_of": new.metonym_of or old.metonym_of,
+        }
+    )
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -264,102 +277,116 @@ class PostgresStore(Store):
 
     # --- articles --------------------------------------------------------------------------
     def put_articles(self, articles: Iterable[Article]) -> None:
-        items = list(articles)
+        """Replace the articles and their rows in one transaction, a few statements per batch
+        (``executemany`` pipelines the inserts), not a few per article."""
+        by_id: dict[str, Article] = {}
+        for a in articles:  # the same id twice in one batch: the later one wins
+            by_id.pop(a.id, None)
+            by_id[a.id] = a
+        items = list(by_id.values())
         if not items:
             return
         terms = {a.id: search_fields(a) for a in items if a.merged_into is None}
+        ids = list(by_id)
+        rows = []
+        for a in items:
+            title_terms, body_terms = terms.get(a.id, ("", ""))
+            indexed = a.merged_into is None
+            rows.append(
+                (
+                    a.id,
+                    a.raw_id,
+                    a.origin,
+                    a.url,
+                    a.outlet,
+                    a.title,
+                    _aware(article_time(a)),
+                    a.language,
+                    a.story_id,
+                    a.merged_into,
+                    a.body,
+                    a.model_dump_json(),
+                    indexed,
+                    title_terms,
+                    body_terms,
+                )
+            )
+        mentions = [
+            (a.id, m.entity_id, m.text, m.label, m.span.line, m.span.start, m.span.end)
+            for a in items
+            for m in a.mentions
+        ]
+        quotes = [
+            (
+                a.id,
+                q.speaker,
+                q.speaker_entity_id,
+                str(q.kind),
+                q.cue,
+                q.resolution,
+                q.confidence,
+                q.text,
+                q.model_dump_json(),
+            )
+            for a in items
+            for q in a.quotes
+        ]
+        entities = [e for a in items for e in a.entities]
 
         def work(conn: psycopg.Connection[Any]) -> None:
             cur = conn.cursor()
-            for a in items:
-                self._delete_article_rows(conn, a.id)
-                conn.execute("DELETE FROM rejections WHERE raw_id = %s", (a.raw_id,))
-                title_terms, body_terms = terms.get(a.id, ("", ""))
-                vector = _SEARCH_VECTOR if a.merged_into is None else "NULL"
-                vector_params = (title_terms, body_terms) if a.merged_into is None else ()
-                conn.execute(
-                    "INSERT INTO articles (id, raw_id, origin, url, outlet, title, published,"
-                    " language, story_id, merged_into, body, data, updated_at, search)"
-                    f" VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),{vector})",
-                    (
-                        a.id,
-                        a.raw_id,
-                        a.origin,
-                        a.url,
-                        a.outlet,
-                        a.title,
-                        _aware(article_time(a)),
-                        a.language,
-                        a.story_id,
-                        a.merged_into,
-                        a.body,
-                        a.model_dump_json(),
-                        *vector_params,
-                    ),
+            conn.execute("DELETE FROM mentions WHERE article_id = ANY(%s)", (ids,))
+            conn.execute("DELETE FROM quotes WHERE article_id = ANY(%s)", (ids,))
+            conn.execute("DELETE FROM articles WHERE id = ANY(%s)", (ids,))
+            conn.execute(
+                "DELETE FROM rejections WHERE raw_id = ANY(%s)", ([a.raw_id for a in items],)
+            )
+            cur.executemany(
+                "INSERT INTO articles (id, raw_id, origin, url, outlet, title, published,"
+                " language, story_id, merged_into, body, data, updated_at, search)"
+                " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,now(),"
+                f" CASE WHEN %s THEN {_SEARCH_VECTOR} END)",
+                rows,
+            )
+            self._put_entities(conn, entities)
+            if mentions:
+                cur.executemany(
+                    "INSERT INTO mentions (article_id, entity_id, text, label, line, start,"
+                    ' "end") VALUES (%s,%s,%s,%s,%s,%s,%s)',
+                    mentions,
                 )
-                self._put_entities(conn, a.entities)
-                if a.mentions:
-                    cur.executemany(
-                        "INSERT INTO mentions (article_id, entity_id, text, label, line, start,"
-                        ' "end") VALUES (%s,%s,%s,%s,%s,%s,%s)',
-                        [
-                            (
-                                a.id,
-                                m.entity_id,
-                                m.text,
-                                m.label,
-                                m.span.line,
-                                m.span.start,
-                                m.span.end,
-                            )
-                            for m in a.mentions
-                        ],
-                    )
-                if a.quotes:
-                    cur.executemany(
-                        "INSERT INTO quotes (article_id, speaker, speaker_entity_id, kind, cue,"
-                        " resolution, confidence, text, data)"
-                        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                        [
-                            (
-                                a.id,
-                                q.speaker,
-                                q.speaker_entity_id,
-                                str(q.kind),
-                                q.cue,
-                                q.resolution,
-                                q.confidence,
-                                q.text,
-                                q.model_dump_json(),
-                            )
-                            for q in a.quotes
-                        ],
-                    )
+            if quotes:
+                cur.executemany(
+                    "INSERT INTO quotes (article_id, speaker, speaker_entity_id, kind, cue,"
+                    " resolution, confidence, text, data) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                    quotes,
+                )
 
         self._write(work)
 
     @staticmethod
-    def _put_entities(conn: psycopg.Connection[Any], entities: Iterable[Entity]) -> None:
-        for e in sorted(entities, key=lambda x: x.id):  # a fixed lock order across writers
-            row = conn.execute(
-                "SELECT data FROM entities WHERE id = %s FOR UPDATE", (e.id,)
-            ).fetchone()
-            if row:  # merge what this article learnt about the entity into what we knew
-                old = Entity.model_validate_json(row["data"])
-                e = old.model_copy(
-                    update={
-                        "aliases": sorted(set(old.aliases) | set(e.aliases)),
-                        "roles": sorted(set(old.roles) | set(e.roles)),
-                        "category": e.category if e.category != "unknown" else old.category,
-                        "metonym_of": e.metonym_of or old.metonym_of,
-                    }
-                )
-            conn.execute(
-                "INSERT INTO entities (id, name, label, category, data) VALUES (%s,%s,%s,%s,%s)"
-                " ON CONFLICT (id) DO UPDATE SET name = excluded.name, label = excluded.label,"
-                " category = excluded.category, data = excluded.data",
-                (e.id, e.name, e.label, e.category, e.model_dump_json()),
+    def _put_entities(conn: psycopg.Connection[Any], entities: list[Entity]) -> None:
+        """Upsert entities, merging aliases/roles/category with what is stored (and with
+        earlier copies in the same batch), rows locked in id order so writers never
+        deadlock."""
+        if not entities:
+            return
+        ids = sorted({e.id for e in entities})
+        merged: dict[str, Entity] = {
+            r["id"]: Entity.model_validate_json(r["data"])
+            for r in conn.execute(
+                "SELECT id, data FROM entities WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (ids,)
             )
+        }
+        for e in entities:
+            old = merged.get(e.id)
+            merged[e.id] = e if old is None else _merge_entity(old, e)
+        conn.cursor().executemany(
+            "INSERT INTO entities (id, name, label, category, data) VALUES (%s,%s,%s,%s,%s)"
+            " ON CONFLICT (id) DO UPDATE SET name = excluded.name, label = excluded.label,"
+            " category = excluded.category, data = excluded.data",
+            [(e.id, e.name, e.label, e.category, e.model_dump_json()) for e in merged.values()],
+        )
 
     @staticmethod
     def _delete_article_rows(conn: psycopg.Connection[Any], article_id: str) -> None:
@@ -460,6 +487,11 @@ class PostgresStore(Store):
 
     # --- search ----------------------------------------------------------------------------
     def search(self, query: str, flt: ArticleFilter | None = None) -> list[SearchHit]:
+        """ts_rank over stemmed terms (title A, body B) times a recency boost.
+
+        Two phases, as in SQLite: the newest ``RANK_CANDIDATES`` matches (GIN index, or the
+        newest-first index with a filter for a word in most articles), then ranked.
+        """
         flt = flt or ArticleFilter()
         terms = query_terms(query)
         if not terms:
@@ -468,15 +500,27 @@ class PostgresStore(Store):
         where = where.replace(" WHERE ", " AND ", 1)
         try:
             rows = self._rows(
-                "SELECT a.id, a.title, a.outlet, a.published, a.story_id,"
-                f" left(a.body, {SNIPPET_SCAN_CHARS}) AS body,"
-                " ts_rank(a.search, q, 1) * (1.0 + %s / (1.0 + greatest(0.0,"
-                " extract(epoch FROM (now() - coalesce(a.published, 'epoch')))"
-                " / 86400.0) / %s)) AS score"
-                " FROM articles a, plainto_tsquery('simple', %s) q"
-                f" WHERE a.search @@ q{where}"
-                " ORDER BY score DESC, a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s",
-                [RECENCY_WEIGHT, RECENCY_DAYS, " ".join(terms), *params, flt.limit, flt.offset],
+                "WITH q AS (SELECT plainto_tsquery('simple', %s) AS q),"
+                " hits AS (SELECT a.id, a.published, a.search FROM articles a, q"
+                f" WHERE a.search @@ q.q{where}"
+                " ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s),"
+                " ranked AS (SELECT h.id, h.published, ts_rank(h.search, q.q, 1)"
+                " * (1.0 + %s / (1.0 + greatest(0.0, extract(epoch FROM (now() -"
+                " coalesce(h.published, 'epoch'))) / 86400.0) / %s)) AS score FROM hits h, q"
+                " ORDER BY score DESC, h.published DESC NULLS LAST, h.id LIMIT %s OFFSET %s)"
+                " SELECT a.id, a.title, a.outlet, a.published, a.story_id,"
+                f" left(a.body, {SNIPPET_SCAN_CHARS}) AS body, r.score"
+                " FROM ranked r JOIN articles a ON a.id = r.id"
+                " ORDER BY r.score DESC, r.published DESC NULLS LAST, r.id",
+                [
+                    " ".join(terms),
+                    *params,
+                    RANK_CANDIDATES,
+                    RECENCY_WEIGHT,
+                    RECENCY_DAYS,
+                    flt.limit,
+                    flt.offset,
+                ],
             )
         except psycopg.errors.SyntaxError:  # belt and braces: plainto_tsquery never fails
             return []

@@ -12,6 +12,7 @@ from typing import Any
 
 from kabar.models import Article, Entity, Quote, RawDocument, Rejection, Story, Storyline
 from kabar.search import index_terms, query_terms
+from kabar.search.text import RANK_CANDIDATES
 from kabar.store.base import (
     ArticleFilter,
     QuoteFilter,
@@ -112,7 +113,7 @@ class SQLiteStore(Store):
         done, last = 0, ""
         while True:
             rows = self._rows(
-                "SELECT a.id, a.title, a.body, a.published FROM articles a"
+                "SELECT a.id, a.title, a.body, a.published, a.outlet, a.language FROM articles a"
                 " WHERE a.id > ? AND a.merged_into IS NULL AND NOT EXISTS"
                 " (SELECT 1 FROM search_docs d WHERE d.article_id = a.id) ORDER BY a.id LIMIT ?",
                 (last, batch),
@@ -125,13 +126,15 @@ class SQLiteStore(Store):
                     day_number(parse_time(r["published"])),
                     index_terms(r["title"] or ""),
                     index_terms(r["body"] or ""),
+                    r["outlet"],
+                    r["language"],
                 )
                 for r in rows
             ]
             self._write(
                 lambda db, docs=docs: db.executemany(
-                    "INSERT OR IGNORE INTO search_docs (article_id, published, title, body)"
-                    " VALUES (?,?,?,?)",
+                    "INSERT OR IGNORE INTO search_docs (article_id, published, title, body,"
+                    " outlet, language) VALUES (?,?,?,?,?,?)",
                     docs,
                 )
             )
@@ -271,9 +274,16 @@ class SQLiteStore(Store):
                 if a.merged_into is None:  # a merged follow-up page is found via its article
                     title_terms, body_terms = terms[a.id]
                     db.execute(
-                        "INSERT INTO search_docs (article_id, published, title, body)"
-                        " VALUES (?,?,?,?)",
-                        (a.id, day_number(article_time(a)), title_terms, body_terms),
+                        "INSERT INTO search_docs (article_id, published, title, body, outlet,"
+                        " language) VALUES (?,?,?,?,?,?)",
+                        (
+                            a.id,
+                            day_number(article_time(a)),
+                            title_terms,
+                            body_terms,
+                            a.outlet,
+                            a.language,
+                        ),
                     )
                 self._put_entities(db, a.entities)
                 db.executemany(
@@ -423,28 +433,72 @@ class SQLiteStore(Store):
 
     # --- search ----------------------------------------------------------------------------
     def search(self, query: str, flt: ArticleFilter | None = None) -> list[SearchHit]:
-        """BM25 over stemmed terms (title x4) times a recency boost; snippets from the body."""
+        """BM25 over stemmed terms (title x4) times a recency boost; snippets from the body.
+
+        Two phases: the FTS index yields the newest ``RANK_CANDIDATES`` matches (rowid order
+        is ingest order) with their BM25, filtered on search_docs alone; those are ranked
+        with the recency boost. A rare word is ranked exactly; a word in hundreds of
+        thousands of articles is ranked among its newest matches, in bounded time.
+        """
         flt = flt or ArticleFilter()
         match = fts_query(query)
         if match is None:
             return []
-        where, params = self._where(flt)
-        where = where.replace(" WHERE ", " AND ", 1)
+        conds, params = [], []
+        if flt.outlet:
+            conds.append("d.outlet = ? COLLATE NOCASE")
+            params.append(flt.outlet)
+        if flt.language:
+            conds.append("d.language = ?")
+            params.append(flt.language)
+        if flt.since:
+            conds.append("d.published >= ?")
+            params.append(day_number(flt.since))
+        if flt.until:
+            conds.append("d.published <= ?")
+            params.append(day_number(flt.until))
+        if flt.story_id:
+            conds.append("d.article_id IN (SELECT id FROM articles WHERE story_id = ?)")
+            params.append(flt.story_id)
+        if flt.entity_id:
+            conds.append("d.article_id IN (SELECT article_id FROM mentions WHERE entity_id = ?)")
+            params.append(flt.entity_id)
+        where = "".join(" AND " + c for c in conds)
         now = day_number(datetime.now(UTC))
         try:
-            rows = self._rows(
-                "SELECT a.id, a.title, a.outlet, a.published, a.story_id,"
-                f" substr(a.body, 1, {SNIPPET_SCAN_CHARS}) AS body,"
-                " bm25(search_fts, 4.0, 1.0)"
-                " * (1.0 + ? / (1.0 + max(0.0, ? - coalesce(d.published, 0.0)) / ?)) AS rank"
+            ranked = self._rows(
+                "WITH hits AS (SELECT d.article_id, d.published, bm25(search_fts, 4.0, 1.0) AS bm"
                 " FROM search_fts JOIN search_docs d ON d.doc = search_fts.rowid"
-                " JOIN articles a ON a.id = d.article_id"
-                f" WHERE search_fts MATCH ?{where}"
-                " ORDER BY rank, a.published DESC, a.id LIMIT ? OFFSET ?",
-                [RECENCY_WEIGHT, now, RECENCY_DAYS, match, *params, flt.limit, flt.offset],
+                f" WHERE search_fts MATCH ?{where} ORDER BY search_fts.rowid DESC LIMIT ?)"
+                " SELECT article_id, bm * (1.0 + ? / (1.0 + max(0.0, ? - coalesce(published,"
+                " 0.0)) / ?)) AS rank FROM hits"
+                " ORDER BY rank, published DESC, article_id LIMIT ? OFFSET ?",
+                [
+                    match,
+                    *params,
+                    RANK_CANDIDATES,
+                    RECENCY_WEIGHT,
+                    now,
+                    RECENCY_DAYS,
+                    flt.limit,
+                    flt.offset,
+                ],
             )
         except sqlite3.OperationalError:  # belt and braces: the query is built to be valid
             return []
+        if not ranked:
+            return []
+        ids = [r["article_id"] for r in ranked]
+        marks = ",".join("?" * len(ids))
+        found = {
+            r["id"]: r
+            for r in self._rows(
+                "SELECT id, title, outlet, published, story_id,"
+                f" substr(body, 1, {SNIPPET_SCAN_CHARS}) AS body FROM articles"
+                f" WHERE id IN ({marks})",
+                ids,
+            )
+        }
         terms = query_terms(query)
         return [
             make_hit(
@@ -454,10 +508,11 @@ class SQLiteStore(Store):
                 parse_time(r["published"]),
                 r["story_id"],
                 r["body"] or "",
-                -float(r["rank"]),
+                -float(hit["rank"]),
                 terms,
             )
-            for r in rows
+            for hit in ranked
+            if (r := found.get(hit["article_id"])) is not None
         ]
 
     # --- entities and quotes ---------------------------------------------------------------
