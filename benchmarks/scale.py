@@ -22,6 +22,7 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ def db_size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 2**20
 
 
-def grow(args: argparse.Namespace, db: Path) -> dict[str, Any]:
+def grow(
+    args: argparse.Namespace, db: Path, save: Callable[[dict[str, Any]], None]
+) -> dict[str, Any]:
     from kabar.pipeline.runner import Pipeline, analyze
     from kabar.store.base import open_store
 
@@ -100,12 +103,20 @@ def grow(args: argparse.Namespace, db: Path) -> dict[str, Any]:
                     }
                 )
                 print(f"checkpoint {checkpoints[-1]}", flush=True)
+                save(result(names, args, curve, checkpoints))  # a long run keeps each stop
     store.close()
+    return result(names, args, curve, checkpoints)
+
+
+def result(
+    names: list[str], args: argparse.Namespace, curve: list[Any], checkpoints: list[Any]
+) -> dict[str, Any]:
     return {
         "stages": names,
         "workers": args.workers,
         "batch": args.batch,
         "chunk": args.chunk,
+        "corpus": "scaled (benchmarks/common.py::scaled_raws)",
         "curve": curve,
         "checkpoints": checkpoints,
     }
@@ -162,16 +173,19 @@ def main() -> None:
     parser.add_argument("--label", default="", help="suffix for the output files")
     parser.add_argument("--db", type=Path, default=None, help="keep the store here")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or Path(tmp) / "scale.db"
-        result = grow(args, db)
     name = "scale" + (f"-{args.label}" if args.label else "")
     png = common.OUT_DIR / f"{name}.png"
     common.OUT_DIR.mkdir(parents=True, exist_ok=True)
-    plot(result, png)
-    result["plot"] = png.name
-    path = common.write_result(name, result)
-    print(f"wrote {path} and {png}")
+
+    def save(data: dict[str, Any]) -> None:
+        plot(data, png)
+        data["plot"] = png.name
+        path = common.write_result(name, data)
+        print(f"wrote {path} and {png}", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or Path(tmp) / "scale.db"
+        save(grow(args, db, save))
 
 
 if __name__ == "__main__":
