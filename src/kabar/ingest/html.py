@@ -516,7 +516,7 @@ def _walk(root: LexborNode) -> _Walk:
         nonlocal link_chars, truncated
         if not parts:
             return
-        text = _WS.sub(" ", "".join(parts)).strip()
+        text = " ".join("".join(parts).split())
         parts.clear()
         links = link_chars
         link_chars = 0
