@@ -78,6 +78,22 @@ def tree_rss_mb() -> float:
     return total / 2**20
 
 
+def tree_cpu_s() -> float:
+    """CPU seconds (user + system) of this process and its live children so far."""
+    try:
+        import psutil
+    except ImportError:
+        return time.process_time()
+    me = psutil.Process()
+    t = me.cpu_times()
+    total = t.user + t.system
+    for child in me.children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            c = child.cpu_times()
+            total += c.user + c.system
+    return total
+
+
 def machine() -> dict[str, Any]:
     """What the numbers were measured on: cores, load, Python, commit, time."""
     try:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import html
 import json
+import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -56,9 +58,11 @@ def per_stage(raws: list[RawDocument], batch: int) -> tuple[dict[str, Any], list
         store = fresh_store(tmp, "stages")
         store.put_raw(raws)
         t0 = time.perf_counter()
+        c0 = time.process_time()
         with Pipeline(store, None, batch_size=batch, timings=timings) as pipe:
             report = pipe.run_raw(store.iter_raw())
         wall = time.perf_counter() - t0
+        cpu = time.process_time() - c0
         articles = list(store.iter_articles())
         store.close()
     n = len(raws)
@@ -80,6 +84,8 @@ def per_stage(raws: list[RawDocument], batch: int) -> tuple[dict[str, Any], list
         "rejected": report.rejected_count,
         "wall_s": round(wall, 2),
         "articles_per_s": round(n / wall, 1),
+        "cpu_s": round(cpu, 2),
+        "cpu_articles_per_s": round(n / cpu, 1) if cpu else None,
         "stages": rows,
         "peak_rss_mb": round(common.peak_rss_mb(), 1),
     }, articles
@@ -159,9 +165,13 @@ def full_run_child(corpus: str, size: int | None, workers: int, batch: int) -> d
         store = fresh_store(tmp, "full")
         store.put_raw(raws)
         base_rss = common.rss_mb()
+        c0 = common.tree_cpu_s()
         t0 = time.perf_counter()
         report = analyze(store, None, workers=workers, batch_size=batch)
         wall = time.perf_counter() - t0
+        # Workers have exited by now: their CPU time is in RUSAGE_CHILDREN.
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = common.tree_cpu_s() - c0 + kids.ru_utime + kids.ru_stime
         store.close()
     return {
         "corpus": corpus,
@@ -170,6 +180,9 @@ def full_run_child(corpus: str, size: int | None, workers: int, batch: int) -> d
         "articles": report.articles,
         "wall_s": round(wall, 2),
         "articles_per_s": round(len(raws) / wall, 1),
+        "cpu_s": round(cpu, 2),
+        "articles_per_cpu_s": round(len(raws) / cpu, 1) if cpu else None,
+        "load_avg_1m": round(os.getloadavg()[0], 2),
         "rss_before_mb": round(base_rss, 1),
         "peak_rss_main_mb": round(common.peak_rss_mb(), 1),
         "peak_rss_worker_mb": round(common.peak_rss_mb(children=True), 1),

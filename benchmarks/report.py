@@ -59,7 +59,7 @@ def pipeline_section(data: dict[str, Any]) -> list[str]:
     for corpus, entry in data.get("corpora", {}).items():
         for run in entry.get("full", []):
             if "error" in run:
-                full_rows.append([corpus, run["workers"], None, None, None, None, run["error"]])
+                full_rows.append([corpus, run["workers"], *([None] * 6), run["error"]])
                 continue
             rate = run["articles_per_s"]
             full_rows.append(
@@ -68,6 +68,8 @@ def pipeline_section(data: dict[str, Any]) -> list[str]:
                     run["workers"],
                     run["inputs"],
                     rate,
+                    run.get("articles_per_cpu_s"),
+                    run.get("load_avg_1m"),
                     run["peak_rss_main_mb"],
                     run["peak_rss_worker_mb"] or None,
                     f"{rate / GOAL_RATE:.2f}× of the {GOAL_RATE}/s goal",
@@ -79,7 +81,9 @@ def pipeline_section(data: dict[str, Any]) -> list[str]:
             "corpus",
             "workers",
             "inputs",
-            "inputs/s",
+            "inputs/s (wall)",
+            "inputs per CPU-s",
+            "load avg at end",
             "peak RSS main (MiB)",
             "peak RSS worker (MiB)",
             "vs goal",
@@ -90,7 +94,8 @@ def pipeline_section(data: dict[str, Any]) -> list[str]:
         ps = entry["per_stage"]
         lines += [
             f"### {corpus}: {ps['inputs']} inputs → {ps['articles']} articles,"
-            f" {ps['rejected']} rejected; one process, {ps['articles_per_s']} inputs/s",
+            f" {ps['rejected']} rejected; one process, {ps['articles_per_s']} inputs/s wall,"
+            f" {ps.get('cpu_articles_per_s', '?')} per CPU-second",
             "",
         ]
         rows = [
@@ -146,6 +151,8 @@ def scale_section(name: str, data: dict[str, Any]) -> list[str]:
             cp["ms_per_article"],
             cp["articles_per_s"],
             round(cp["ms_per_article"] / cps[0]["ms_per_article"], 2),
+            cp.get("cpu_ms_per_article"),
+            cp.get("load_avg_1m"),
             cp["rss_main_mb"],
             cp["rss_tree_max_mb"],
             cp["db_mb"],
@@ -159,6 +166,8 @@ def scale_section(name: str, data: dict[str, Any]) -> list[str]:
             "ms/article",
             "articles/s",
             "cost vs first",
+            "CPU ms/article (all processes)",
+            "load avg",
             "RSS main (MiB)",
             "max RSS with workers (MiB)",
             "store (MiB)",

@@ -19,6 +19,7 @@ article against stored articles, log x axis).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -57,11 +58,13 @@ def grow(
             next_stop = min(s for s in sizes if s > stored)
             take = min(args.chunk, next_stop - stored)
             chunk = [next(source) for _ in range(take)]
+            c0 = common.tree_cpu_s()
             t0 = time.perf_counter()
             store.put_raw(chunk)
             t1 = time.perf_counter()
             report = pipe.run_raw(store.iter_raw(unprocessed=True))
             t2 = time.perf_counter()
+            cpu = common.tree_cpu_s() - c0
             stored += take
             tree = common.tree_rss_mb()
             max_tree_rss = max(max_tree_rss, tree)
@@ -72,6 +75,8 @@ def grow(
                 "ingest_ms_per_article": round(1000 * (t1 - t0) / take, 3),
                 "analyze_ms_per_article": round(1000 * (t2 - t1) / take, 3),
                 "ms_per_article": round(1000 * (t2 - t0) / take, 3),
+                "cpu_ms_per_article": round(1000 * cpu / take, 3),
+                "load_avg_1m": round(os.getloadavg()[0], 2),
                 "rss_main_mb": round(common.rss_mb(), 1),
                 "rss_tree_mb": round(tree, 1),
                 "elapsed_s": round(time.perf_counter() - t_start, 1),
@@ -86,6 +91,7 @@ def grow(
                 window = [p for p in curve if p["stored"] > stored - args.window]
                 n = sum(p["chunk"] for p in window)
                 ms = sum(p["ms_per_article"] * p["chunk"] for p in window) / n
+                cpu_ms = sum(p.get("cpu_ms_per_article", 0) * p["chunk"] for p in window) / n
                 t3 = time.perf_counter()
                 noop = analyze(store, stages, workers=1, batch_size=args.batch)
                 rescan = time.perf_counter() - t3
@@ -94,6 +100,8 @@ def grow(
                         "stored": stored,
                         "ms_per_article": round(ms, 3),
                         "articles_per_s": round(1000 / ms, 1),
+                        "cpu_ms_per_article": round(cpu_ms, 3),
+                        "load_avg_1m": round(os.getloadavg()[0], 2),
                         "rss_main_mb": point["rss_main_mb"],
                         "rss_tree_max_mb": round(max_tree_rss, 1),
                         "peak_rss_main_mb": round(common.peak_rss_mb(), 1),
