@@ -43,7 +43,7 @@ from functools import cache
 
 from kabar.lang import load_tsv
 from kabar.models import Article, Entity, Line, Quote, QuoteKind, Span
-from kabar.ner.lexicon import gazetteer, keywords, titles, word_table
+from kabar.ner.lexicon import gazetteer, keywords, root_words, titles, word_table
 from kabar.ner.tokenize import tokenize
 from kabar.pipeline.registry import StageContext, stage
 
@@ -377,6 +377,7 @@ class Names:
         self.people: dict[str, Person] = {}
         self.acronyms: dict[str, tuple[str, ...]] = {}
         self.entity_ids: dict[str, str] = {}  # canonical name -> entity id (for metonyms)
+        self.spelled: dict[str, str] = {}  # acronym -> its name as the text spells it out
         self._starts: dict[int, list[int]] = {}
 
     def freeze(self) -> None:
@@ -422,6 +423,48 @@ class Names:
                     r.label, r.name, r.entity_id = "PER", person.name, person.entity_id
                     r.metonym_of = None
 
+    def propagate(self, lines: list[Line]) -> None:
+        """A word of a person's full name, written alone elsewhere, is that person.
+
+        Catches given names the tables hold as common words ("Menurut Hari, …",
+        "Laras berkata"), but not a common word opening a sentence ("Hari ini …").
+        """
+        words: dict[str, set[str]] = {}
+        ids: dict[str, str | None] = {}
+        for refs in self.by_line.values():
+            for r in refs:
+                if r.label == "PER" and " " in r.name and not r.weak:
+                    for word in r.name.split():
+                        if len(word) > 2 and word[:1].isupper():
+                            words.setdefault(word, set()).add(r.name)
+                    ids[r.name] = r.entity_id
+        unique = {w: next(iter(n)) for w, n in words.items() if len(n) == 1}
+        if not unique:
+            return
+        for ln in lines:
+            text = ln.text[:MAX_LINE_CHARS]
+            refs = self.by_line.setdefault(ln.index, [])
+            starts = sorted((r.start, r.end) for r in refs)
+            toks = tokenize(text)
+            for k, (tok, a, b) in enumerate(toks):
+                name = unique.get(tok)
+                if name is None:
+                    continue
+                i = bisect.bisect_right(starts, (a, 1 << 30))
+                if i > 0 and starts[i - 1][1] > a:
+                    continue  # already inside a name
+                if i < len(starts) and starts[i][0] < b:
+                    continue
+                nxt = toks[k + 1][0] if k + 1 < len(toks) else ""
+                if (
+                    _starts(toks, k)
+                    and (_common(tok) or tok.lower() in _function_words())
+                    and not nxt[:1].isupper()
+                    and nxt not in {",", ":"}
+                ):
+                    continue
+                refs.append(Ref(a, b, "PER", name, ids.get(name)))
+
     @classmethod
     def from_entities(cls, article: Article, lines: list[Line]) -> Names:
         """The entities stage's mentions first; the heuristic fills gaps and cut-off names."""
@@ -440,6 +483,8 @@ class Names:
         for m in article.mentions:
             if m.span.line not in wanted or not m.text[:1].isupper():
                 continue  # lower-case "mentions" ("he said") are tagger noise
+            if m.text.lower() in _function_words():
+                continue  # "The", "It"
             words = m.text.split()
             if m.label == "PER" and any(
                 w.lower() in lex.pronouns or lex.cue(w) is not None for w in words
@@ -454,9 +499,12 @@ class Names:
                 metonym = entities[metonym].name
             outlet = lookup_outlet(m.text) is not None or lookup_outlet(name) is not None
             label = "ORG" if outlet and m.label != "PER" else m.label
+            if label == "ORG" and name == m.text and m.text.lower() in names.spelled:
+                name = names.spelled[m.text.lower()]  # "AJI" → "Aliansi Jurnalis Independen"
             names.by_line.setdefault(m.span.line, []).append(
                 Ref(m.span.start, m.span.end, label, name, m.entity_id, metonym, outlet)
             )
+        texts = {ln.index: ln.text[:MAX_LINE_CHARS] for ln in lines}
         for line, extra in guessed.items():
             refs = names.by_line.setdefault(line, [])
             refs.sort(key=lambda r: r.start)
@@ -472,19 +520,45 @@ class Names:
                         break
                 if not over:
                     refs.append(h)  # sorted again below; overlaps are only looked up here
+                    continue
+                text = texts.get(line, "")
+                inside = all(
+                    h.start <= r.start
+                    or text[r.start : h.start].strip().lower() in _function_words()  # "The …"
+                    for r in over
+                ) and all(r.end <= h.end for r in over)
+                if h.label == "PER" and " " in h.name and not h.weak:
+                    people = [
+                        r
+                        for r in over
+                        if r.label == "PER" and h.start <= r.start and r.end <= h.end
+                    ]
+                    others = [r for r in over if r not in people]
+                    if all(not _trusted(r) or r.start == h.start for r in others):
+                        # "Sutanto" inside "Maya Sutanto"; "Bima" (a town) + "Prasetya";
+                        # "Finance Minister Rosli Hamzah" tagged as an organisation.
+                        for r in others:
+                            r.label = "_"
+                        if people:
+                            r = people[-1]
+                            r.start, r.end, r.name = h.start, h.end, max(h.name, r.name, key=len)
+                            for other in people[:-1]:
+                                other.label = "_"
+                        else:
+                            refs.append(h)
                 elif (
-                    h.label == "PER"
-                    and over[-1].label == "PER"
-                    and all(r.label in {"PER", "GPE"} for r in over)
-                    and h.start <= over[0].start
-                    and h.end >= over[-1].end
-                    and len(h.name) > len(over[-1].name)
+                    h.label == "ORG"
+                    and not h.outlet
+                    and any(w.lower() in lexicon().org_heads for w in h.name.split())
+                    and all(r.label != "PER" for r in over)
+                    and inside
+                    and not (len(over) == 1 and (over[0].start, over[0].end) == (h.start, h.end))
                 ):
-                    # "Sutanto" tagged inside "Maya Sutanto", or "Bima" (a town) + "Prasetya".
-                    r = over[-1]
-                    r.start, r.end, r.name = h.start, h.end, h.name
-                    for other in over[:-1]:
-                        other.label = "_"  # folded into the person; dropped below
+                    # "Philippine Coast Guard" tagged as a place; "Jaringan Suaka Eropa" seen
+                    # only as "Eropa": the organisation built on its head word is the name.
+                    for r in over:
+                        r.label = "_"
+                    refs.append(h)
         for line in list(names.by_line):
             names.by_line[line] = [r for r in names.by_line[line] if r.label != "_"]
         longest: dict[str, str] = {}
@@ -502,6 +576,7 @@ class Names:
                 if r.label == "PER" and r.entity_id in longest:
                     r.name = longest[r.entity_id]
         names.link_given_names()
+        names.propagate(lines)
         for e in article.entities:
             if e.label == "PER":
                 name = longest.get(e.id, strip_titles(e.name))
@@ -516,8 +591,9 @@ class Names:
         """Names from capitalisation, titles and the gazetteer, when no entities stage ran."""
         names = cls()
         for ln in lines:
-            for acronym, words in acronym_definitions(ln.text[:MAX_LINE_CHARS]):
+            for acronym, words, surface in acronym_definitions(ln.text[:MAX_LINE_CHARS]):
                 names.acronyms[acronym] = words
+                names.spelled[acronym] = surface.rstrip(",")
         raw: list[tuple[int, Ref, list[str]]] = []
         for ln in lines:
             for ref, role in _heuristic_line(ln.text[:MAX_LINE_CHARS]):
@@ -537,10 +613,11 @@ class Names:
                 ref.weak = ref.weak and ref.name.count(" ") == 0
                 if role:
                     names.add_role(ref.name, None, " ".join(role))
-            elif ref.label == "ORG" and ref.name.lower() in names.acronyms:
-                ref.name = " ".join(w.capitalize() for w in names.acronyms[ref.name.lower()])
+            elif ref.label == "ORG" and ref.name.lower() in names.spelled:
+                ref.name = names.spelled[ref.name.lower()]
             names.by_line.setdefault(line, []).append(ref)
         names.link_given_names()
+        names.propagate(lines)
         names.freeze()
         return names
 
@@ -549,8 +626,8 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
 _JOINERS = frozenset({"dan", "of", "and", "untuk", "for"})
 
 
-def acronym_definitions(text: str) -> list[tuple[str, tuple[str, ...]]]:
-    """ "Badan Pusat Statistik (BPS)" → ("bps", ("badan", "pusat", "statistik")); linear."""
+def acronym_definitions(text: str) -> list[tuple[str, tuple[str, ...], str]]:
+    """ "Badan Pusat Statistik (BPS)" → ("bps", ("badan", "pusat", "statistik"), surface)."""
     out = []
     for m in _ACRONYM.finditer(text):
         words = text[max(0, m.start() - 120) : m.start()].split()
@@ -563,7 +640,7 @@ def acronym_definitions(text: str) -> list[tuple[str, tuple[str, ...]]]:
         while name and name[0].lower() in _JOINERS:
             name.pop(0)
         if len(name) >= 2:
-            out.append((m.group(1).lower(), tuple(w.lower() for w in name)))
+            out.append((m.group(1).lower(), tuple(w.lower() for w in name), " ".join(name)))
     return out
 
 
@@ -571,17 +648,55 @@ _CONNECTORS = frozenset({"bin", "binti", "van", "der", "de", "da", "al", "el", "
 
 
 def strip_titles(name: str) -> str:
-    """A person's name without the titles before it ("Governor Daniel Hartono" → …)."""
+    """A person's name without titles and institution words before it.
+
+    "Governor Daniel Hartono" → "Daniel Hartono", "Komisaris Besar Andreas Simanjuntak" →
+    "Andreas Simanjuntak", "Kepresidenan Bagus Nugroho" → "Bagus Nugroho" (a derived common
+    word such as "kepresidenan" or "menengah" is never a given name). Two words always stay.
+    """
     lex = lexicon()
     words = name.split()
     k = 0
     while k < len(words) - 1:
-        low = words[k].lower().rstrip(".")
-        if low in lex.role_first or low in lex.honorifics or low in lex.abbrev:
-            k += 1
-            continue
-        break
-    return " ".join(words[k:])
+        for size in (3, 2, 1):
+            phrase = tuple(w.lower().rstrip(".") for w in words[k : k + size])
+            single = size == 1 and (
+                phrase[0] in lex.honorifics or phrase[0] in lex.abbrev or phrase in lex.roles
+            )
+            if k + size < len(words) and (single or (size > 1 and phrase in lex.roles)):
+                k += size
+                break
+        else:
+            break
+    words = words[k:]
+    while len(words) > 2 and _derived(words[0]):
+        words = words[1:]
+    return " ".join(words)
+
+
+@cache
+def _stemmer() -> object:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@cache
+def _derived(word: str) -> bool:
+    """An affixed form of another Indonesian root ("kepresidenan" ← presiden): not a name."""
+    low = word.lower()
+    if not low.isalpha() or len(low) < 6:
+        return False
+    try:
+        stem = _stemmer().stem(low)  # type: ignore[attr-defined]
+    except Exception:  # a stemmer failure must not stop the stage
+        return False
+    return stem != low and len(stem) >= 4 and stem in root_words()
+
+
+def _trusted(ref: Ref) -> bool:
+    """A tagger's name the tables confirm (or any person): heuristics do not overrule it."""
+    return ref.label == "PER" or ref.outlet or gazetteer().lookup(ref.name) is not None
 
 
 def _longest_containing(name: str, full: dict[str, set[str]]) -> str:
@@ -681,6 +796,8 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
     for a, b, entry in gazetteer().matches([w.lower() for w in words]):
         if entry.label == "PER" or _given_name(entry, words, kinds, a, b, loc_heads):
             continue  # people go through the person path, which keeps their roles
+        if _inside_name(words, a, b):
+            continue
         if words[a][:1].isupper():
             for x in range(a, b):
                 kinds[x] = "named"
@@ -720,7 +837,7 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             kinds[k] = "paren"
         elif (
             w == "."
-            or low in lex.role_first
+            or (low,) in lex.roles
             or low in lex.abbrev
             or low in lex.honorifics
             or (low in lex.person_nouns and w[:1].islower())
@@ -757,11 +874,14 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
                 e = k + 1
                 if e + 1 < len(run) and lowered[e] == "of":
                     e += 2
+                first = group_start
+                while first > 0 and kinds[first - 1] == "named":
+                    first -= 1  # "Vietnam Disaster Management Authority"
                 ref = Ref(
-                    run[group_start][1],
+                    run[first][1],
                     run[e - 1][2],
                     "ORG",
-                    text[run[group_start][1] : run[e - 1][2]],
+                    text[run[first][1] : run[e - 1][2]],
                 )
                 out.append((ref, []))
                 role_before, group_start, k = [], None, e
@@ -821,11 +941,29 @@ def _given_name(entry, words: list[str], kinds: list[str], a: int, b: int, loc_h
     return a == 0 or words[a - 1].lower() not in loc_heads
 
 
+def _inside_name(words: list[str], a: int, b: int) -> bool:
+    """A place-like word with name words on both sides is part of a name ("Wong Kai Ming")."""
+    if a == 0 or b >= len(words) or b - a != 1:
+        return False
+    lex = lexicon()
+
+    def name_word(w: str) -> bool:
+        return (
+            w[:1].isupper()
+            and not _common(w)
+            and not lex.is_role_word(w)
+            and w.lower() not in lex.org_heads
+            and gazetteer().lookup(w) is None
+        )
+
+    return name_word(words[a - 1]) and name_word(words[b])
+
+
 def _person(run, words, a: int, b: int, role_before: list[str], out: list) -> None:  # type: ignore[no-untyped-def]
     """Name-like words ``a:b`` of a run become a person, unless they are common words."""
     lex = lexicon()
     span = list(range(a, b))
-    while len(span) > 1 and _common(words[span[0]]) and (role_before or len(span) > 2):
+    while len(span) > 2 and (_common(words[span[0]]) or _derived(words[span[0]])):
         role_before = [*role_before, words[span[0]].lower()]
         span = span[1:]
     if len(span) >= 3 and role_before and _place_like(words[span[0]]):
@@ -838,6 +976,7 @@ def _person(run, words, a: int, b: int, role_before: list[str], out: list) -> No
     known = gazetteer().lookup(name)
     if known is not None and known.label == "PER":
         name = known.name
+    name = strip_titles(name)
     weak = len(span) == 1 and not role_before and known is None
     roles = [w for w in role_before if w not in lex.honorifics and w != "."]
     out.append((Ref(run[first][1], run[last][2], "PER", name, weak=weak), roles))
@@ -1225,6 +1364,7 @@ class Extractor:
         used_next = False
         last_open: tuple[Quote, Para, Seg] | None = None
         sentence_cue = self._cue_speaker(para, s0, s1, segs)
+        cued = sentence_cue is not None or self._sentence_has_cue(para, s0, s1, segs)
         prev_quote: Quote | None = None
         prev_seg: Seg | None = None
         subject = self._subject_event(para, s0, s1)
@@ -1299,7 +1439,7 @@ class Extractor:
                 elif len(words) >= 4 and subject is not None:
                     speaker, cue = subject, ""
                     speaker.confidence = min(speaker.confidence, 0.4)
-                else:
+                elif before is None and not cued:
                     prev_seg = seg
                     continue  # a scare quote: a term in marks, nobody speaks
             quote = Quote(
@@ -1312,14 +1452,24 @@ class Extractor:
                 self._apply(quote, speaker)
                 quote.confidence = round(quote.confidence * confidence_scale, 3)
                 self.state.add(para.index, seg.start, speaker, said=True)
-            elif kind == QuoteKind.DIRECT:
+            elif kind == QuoteKind.DIRECT and before is None:
                 self._continuation(quote, para.index)
                 quote.confidence = round(quote.confidence * confidence_scale, 3)
+            else:
+                quote.confidence = 0.3  # a speech cue names someone the text does not identify
             self.quotes.append(quote)
             if seg.close is None and seg is para.segs[-1]:
                 last_open = (quote, para, seg)
             prev_quote, prev_seg = quote, seg
         return used_next, last_open
+
+    def _sentence_has_cue(self, para: Para, s0: int, s1: int, segs: list[Seg]) -> bool:
+        """A speech verb outside the quotes of a sentence (so its quotes are someone's)."""
+        for t in _outside(para.toks_in(s0, s1, first=SENTENCE_WINDOW), segs):
+            hit = self.lex.cue(t[0])
+            if hit is not None and (hit[0].cls != "post" or hit[0].lang != "id" or hit[1]):
+                return True
+        return False
 
     def _has_cue(self, para: Para, a: int, b: int) -> bool:
         return any(self.lex.cue(t) for t, _, _ in para.toks_in(a, b))
@@ -1424,21 +1574,21 @@ class Extractor:
     ) -> tuple[int, int] | None:
         """Character span of a speaker phrase ``toks[i:k]`` before a verb, or None."""
         phrase = [t for t in toks[i:k] if t[0].lower() not in _ADVERBS]
-        if not phrase:
+        if not phrase or len(phrase) > 7:
             return None
         if any(t[0] in {",", ";"} for t in phrase) and len(phrase) > 3:
             return None
-        first = phrase[0][0]
-        low = first.lower()
-        if not (
-            first[:1].isupper()
-            or low in self.lex.pronouns
-            or low in self.lex.determiners
-            or low in self.lex.person_nouns
-            or low in self.lex.org_nouns
-            or low in self.lex.role_first
+        lex = self.lex
+        if not any(
+            t[0][:1].isupper()
+            or t[0].lower() in lex.pronouns
+            or t[0].lower() in lex.determiners
+            or t[0].lower() in lex.person_nouns
+            or t[0].lower() in lex.org_nouns
+            or t[0].lower() in lex.role_first
+            for t in phrase
         ):
-            return None
+            return None  # "coast guard spokesman Jay Ramos told …" passes, plain words do not
         return phrase[0][1], phrase[-1][2]
 
     def _np_after(
@@ -1525,8 +1675,9 @@ class Extractor:
         return None
 
     # -- attribution before an opening mark ------------------------------------------------
-    def _before(self, para: Para, a: int, b: int) -> tuple[Speaker, str, bool] | None:
-        """A cue in the text before a quote: (speaker, cue, machine-translated shape?)."""
+    def _before(self, para: Para, a: int, b: int) -> tuple[Speaker | None, str, bool] | None:
+        """A cue in the text before a quote: (speaker or None when it names nobody known,
+        cue, machine-translated shape?); None when there is no speech cue at all."""
         toks = para.toks_in(a, b, last=SUBJECT_WINDOW)
         if not toks:
             return None
@@ -1538,15 +1689,17 @@ class Extractor:
         mt = not ends.endswith((",", ":"))
         # The strongest speech cue wins; among equals, the first ("mengatakan … menyebut").
         ranked = sorted(cues, key=lambda c: (-_strength(c[1][0]), c[0]))
+        first_cue: str | None = None
         for k, (cue, clitic) in ranked:
             if cue.cls == "post" and cue.lang == "id" and not clitic:
                 prev = toks[k - 1][0] if k > 0 else ""
                 if k != 0 and prev not in {",", "(", "–", "—"}:
                     continue  # "kata" as a noun, "jelas" as an adjective
+            first_cue = first_cue or toks[k][0]
             sp = self._speaker_for_cue(para, toks, k, cue, clitic, sentence_start=a)
             if sp is not None:
                 return sp, toks[k][0], mt
-        return None
+        return (None, first_cue, mt) if first_cue else None
 
     def _speaker_for_cue(
         self,
@@ -1751,9 +1904,10 @@ class Extractor:
             break
         if k == 0:
             return None
-        sp = self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
         head = first[0][0].lower()
         described = head in self.lex.org_nouns or self.lex.is_role_word(first[0][0])
+        # A described subject is named right after it: read the apposition before guessing.
+        sp = None if described else self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
         if (
             (sp is None or sp.kind != "PER")
             and len(chunks) > 1
@@ -1775,6 +1929,8 @@ class Extractor:
                 if head in self.lex.org_nouns and self._name_like(words):
                     name = " ".join(words)
                     return Speaker(name, None, "ORG", "organisation", name, 0.7)
+        if sp is None and described:
+            sp = self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
         return sp
 
     def _subject_event(self, para: Para, s0: int, s1: int) -> Speaker | None:
@@ -1830,12 +1986,21 @@ class Extractor:
         proper = words[0][:1].isupper() or (
             low[0] == "the" and len(words) > 1 and words[1][:1].isupper()
         )
-        role_headed = head in lex.role_first or head in lex.person_nouns or head in lex.abbrev
+        role_headed = (
+            any(tuple(bare[:n]) in lex.roles for n in (1, 2, 3))
+            or head in lex.person_nouns
+            or head in lex.abbrev
+        )
         if role_headed:
             person = self._match_role(bare)
             if person is not None:
                 return Speaker(person.name, person.entity_id, "PER", "role", text, 0.8)
             if definite or len(bare) == 1:
+                # "sang pelatih", "pelatih asal Portugal itu": who holds such a role, else the
+                # person in view.
+                holder = self._role_holder(bare)
+                if holder is not None:
+                    return Speaker(holder.name, holder.entity_id, "PER", "role", text, 0.75)
                 return self._anaphor("person", None, para, a, text)
             return Speaker(None, None, "ANON", "role", text, 0.4)
         orgs = [r for r in refs if r.label in {"ORG", "GPE", "LOC"}]
@@ -1897,6 +2062,22 @@ class Extractor:
             ref = self._last_person(para.index, pos)
             if ref is not None:
                 return Speaker(ref.name, ref.entity_id, "PER", "role", text, 0.45)
+        return None
+
+    def _role_holder(self, core: list[str]) -> Person | None:
+        """The most salient person whose role has this description's head noun."""
+        head = role_tokens(core[0], self.names.acronyms)
+        if not head:
+            return None
+        holders = [
+            p for p in self.names.people.values() if any(set(head) <= set(r) for r in p.roles)
+        ]
+        if len(holders) <= 1:
+            return holders[0] if holders else None
+        for ev in reversed(self.state.events):
+            for p in holders:
+                if ev.speaker.name == p.name:
+                    return p
         return None
 
     def _match_role(self, core: list[str]) -> Person | None:
