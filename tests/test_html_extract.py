@@ -181,6 +181,15 @@ def test_deeply_nested_page() -> None:
     assert PARAGRAPHS[0] in page.text
 
 
+def test_deep_nesting_of_cue_names_stays_linear() -> None:
+    # every level carries a cue: per-line ancestor chains are capped, not 10k long
+    depth = 10_000
+    html = '<div class="share">' * depth + "<p>" + PARAGRAPHS[0] + "</p>" + "</div>" * depth
+    page = html_to_lines(html.encode())
+    assert any(PARAGRAPHS[0] in line for line in page.lines)
+    assert page.kinds is not None and len(page.kinds) == len(page.lines)
+
+
 def test_huge_page_is_truncated_with_a_warning() -> None:
     unit = f"<div class='x'><p>{PARAGRAPHS[1]}</p></div>".encode()
     content = b"<html><body>" + unit * (50 * 1024 * 1024 // len(unit) + 1)
