@@ -358,12 +358,13 @@ def _date_hit(g: dict[str, Any], found: list[EventDate], used: set[int]) -> int 
 # --- the command -----------------------------------------------------------------------------
 
 
-def _rows_for(label: str, tally: Tally) -> list[list[Any]]:
+def _rows_for(data: str, mode: str, tally: Tally) -> list[list[Any]]:
     m = tally.metrics()
     p = tally.metrics(is_pronoun_case)
     return [
         [
-            label,
+            data,
+            mode,
             m["gold"],
             m["precision"],
             m["recall"],
@@ -379,16 +380,23 @@ def _rows_for(label: str, tally: Tally) -> list[list[Any]]:
 
 COLUMNS = [
     "data",
+    "names",
     "quotes",
     "P",
     "R",
     "F1",
-    "speaker acc",
+    "speaker",
     "pron/cont",
-    "speaker acc (pron/cont)",
-    "speaker end-to-end",
-    "kind acc",
+    "speaker p/c",
+    "end-to-end",
+    "kind",
 ]
+COLUMN_NOTES = (
+    "quotes: gold quotes; P/R/F1: detection; speaker: speaker accuracy over the detected gold"
+    " quotes; pron/cont and speaker p/c: the same for quotes whose speaker is a pronoun or a"
+    " continuation; end-to-end: speaker right and quote found, over all gold quotes; kind:"
+    " direct/partial/indirect right. names: entities stage, or this module's own heuristics."
+)
 
 
 @click.command("quotes")
@@ -409,17 +417,16 @@ def command(shared: str | None, split: str, errors: bool, out: str | None) -> No
     from kabar.eval.common import SharedDataMissing, markdown_table, print_table, shared_path
 
     console = Console()
-    modes = [("heuristic names", False)]
+    modes = [("heuristic", False)]
     if entities_available():
-        modes.insert(0, ("entities stage", True))
+        modes.insert(0, ("entities", True))
     rows: list[list[Any]] = []
     payload: dict[str, Any] = {"anchors": dict(ANCHORS), "results": {}}
-    tallies: list[tuple[str, Tally]] = []
+    tallies: list[tuple[str, str, Tally]] = []
     splits = ["dev", "test", "heldout"] if split == "all" else [split]
-    for mode, with_entities in modes:
-        for part in splits:
-            t = evaluate_passages(part, with_entities=with_entities)
-            tallies.append((f"gold {part} · {mode}", t))
+    for part in splits:
+        for mode, with_entities in modes:
+            tallies.append((part, mode, evaluate_passages(part, with_entities=with_entities)))
     try:
         seeds = shared_path(shared) / "samples" / "seeds"
     except SharedDataMissing as exc:
@@ -427,20 +434,28 @@ def command(shared: str | None, split: str, errors: bool, out: str | None) -> No
         seeds = None
     if seeds is not None:
         for mode, with_entities in modes:
-            tallies.append(
-                (f"seed pages · {mode}", evaluate_seeds(seeds, with_entities=with_entities))
-            )
-    for label, t in tallies:
-        rows += _rows_for(label, t)
-        payload["results"][label] = {
+            tallies.append(("seed pages", mode, evaluate_seeds(seeds, with_entities=with_entities)))
+    for data, mode, t in tallies:
+        rows += _rows_for(data, mode, t)
+        payload["results"][f"{data} · {mode}"] = {
             "all": t.metrics(),
             "pronoun_continuation": t.metrics(is_pronoun_case),
         }
     print_table("Quotes: detection and speakers", COLUMNS, rows, console)
+    console.print(COLUMN_NOTES, style="dim")
     dates: dict[str, Any] | None = None
     if seeds is not None:
         dates = evaluate_seed_dates(seeds)
         payload["seed_dates"] = dates
+        from kabar.pipeline.registry import load_stages
+
+        if "metadata" in load_stages():
+            meta = evaluate_seed_dates(seeds, use_metadata=True)
+            payload["seed_dates_metadata"] = meta
+            console.print(
+                f"with the metadata stage's own publication times: {meta['correct']}/"
+                f"{meta['total']} correct, {meta['extra']} more found"
+            )
         print_table(
             f"Event dates of the sample pages: {dates['correct']}/{dates['total']} correct,"
             f" {dates['extra']} more found",
@@ -453,17 +468,26 @@ def command(shared: str | None, split: str, errors: bool, out: str | None) -> No
         )
     print_table("Published anchors", ["system", "figure"], ANCHORS, console)
     if errors:
-        for label, t in tallies:
-            _print_errors(console, label, t)
+        for data, mode, t in tallies:
+            _print_errors(console, f"{data} · {mode}", t)
     if out:
         from kabar.eval.common import write_results
 
-        md = ["## Quotes", "", markdown_table(COLUMNS, rows), ""]
+        md = ["## Quotes", "", markdown_table(COLUMNS, rows), "", COLUMN_NOTES, ""]
         if dates is not None:
             md += [
-                f"Event dates in the sample pages: {dates['correct']}/{dates['total']} correct.",
+                f"Event dates in the sample pages: {dates['correct']}/{dates['total']} correct"
+                f" ({dates['extra']} other dates found) with the publication times printed on"
+                " the pages.",
                 "",
             ]
+            meta = payload.get("seed_dates_metadata")
+            if meta:
+                md += [
+                    f"With the metadata stage's own publication times: {meta['correct']}/"
+                    f"{meta['total']} correct.",
+                    "",
+                ]
         md += ["## Anchors", "", markdown_table(["system", "figure"], ANCHORS)]
         write_results(out, payload, "\n".join(md))
 
