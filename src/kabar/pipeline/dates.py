@@ -291,12 +291,6 @@ def find_dates(text: str, published: date | None) -> list[Found]:
     return out
 
 
-def _core(m: re.Match[str], *groups: str) -> tuple[int, int]:
-    """The span of the expression without its leading preposition ("pada", "on")."""
-    starts = [m.start(g) for g in groups if m.group(g) is not None]
-    return (min(starts) if starts else m.start()), m.end()
-
-
 def _resolve(name: str, m: re.Match[str], ref: date | None, g: _Grammar) -> Found | None:
     text = m.string
 

@@ -208,8 +208,7 @@ def _common(token: str) -> bool:
 
 _OPEN_DOUBLE = "“„«‟"
 _CLOSE_DOUBLE = "”»"
-_OPEN_SINGLE = "‘‚"
-_CLOSE_SINGLE = "’"
+_SINGLE_MARKS = "'’‘‚"
 _ALL_MARKS = "\"“”„«»‟'‘’‚"
 _OPENERS_BEFORE = "([{—–-/:;,.…" + _ALL_MARKS
 _CLOSERS_AFTER = ")]}.,;:!?…—–-" + _ALL_MARKS
@@ -243,7 +242,7 @@ def find_segments(text: str) -> list[Seg]:
         if ch not in _ALL_MARKS:
             continue
         can_open, can_close = _flanks(text, i)
-        if ch in "'’‘‚":
+        if ch in _SINGLE_MARKS:
             prev = text[i - 1] if i > 0 else " "
             nxt = text[i + 1] if i + 1 < len(text) else " "
             if prev.isalnum() and nxt.isalnum():
