@@ -600,3 +600,56 @@ def test_routes_over_postgres(demo_dir: Path) -> None:
             for path in ("/", f"/story/{story}", "/search?q=jembatan", "/entities", "/quotes"):
                 assert c.get(path).status_code == 200, path
             assert "Jembatan Gantung" in c.get("/search?q=jembatan").text
+
+
+# --- the command and the docs -----------------------------------------------------------------
+
+
+def test_kabar_serve_binds_loopback_by_default(tmp_path: Path, monkeypatch: Any) -> None:
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from click.testing import CliRunner
+
+    from kabar.cli import cli
+    from serving_fixtures import free_port
+
+    help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
+    assert "127.0.0.1" in help_text and "--db" in help_text and "--port" in help_text
+    port = free_port()
+    env = {k: v for k, v in __import__("os").environ.items() if k != "KABAR_TOKEN"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kabar", "serve", "--port", str(port), "--db",
+         f"sqlite:///{tmp_path / 's.db'}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=2)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "kabar serve did not answer"
+                time.sleep(0.2)
+        assert r.status_code == 200 and r.json()["articles"] == 0
+        refused = httpx.post(
+            f"http://127.0.0.1:{port}/api/ingest", json={"text": "x"}, headers=AUTH
+        )
+        assert refused.status_code == 403  # no KABAR_TOKEN: writes are off
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_every_api_route_is_in_docs_serving(client: TestClient) -> None:
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "serving.md").read_text("utf-8")
+    spec = client.get("/openapi.json").json()
+    for path, ops in spec["paths"].items():
+        for method in ops:
+            assert f"{method.upper()} {path}" in doc, f"{method.upper()} {path} not in serving.md"

@@ -396,6 +396,27 @@ def test_search_title_and_recency_rank(store: Store) -> None:
     assert hits[0].score > hits[1].score
 
 
+def test_search_ranks_the_newest_matches_of_a_common_word(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in more articles than RANK_CANDIDATES: the newest matches are ranked."""
+    module = "kabar.store.postgres" if store.url.startswith("postgres") else "kabar.store.sqlite"
+    monkeypatch.setattr(f"{module}.RANK_CANDIDATES", 3)
+    arts = [
+        article(
+            f"irigasi{i}",
+            "Irigasi Sawah " + "Irigasi " * (8 - i),  # older ones say it more often
+            [f"Saluran irigasi nomor {i} diperbaiki."],
+            published=NOW - timedelta(days=30 - i),
+        )
+        for i in range(8)
+    ]
+    put(store, arts)  # ingest order = publication order
+    hits = store.search("irigasi")
+    assert {h.article_id for h in hits} == {a.id for a in arts[-3:]}
+    assert [h.article_id for h in store.search("nomor 2")] == [arts[2].id]  # rare: found
+
+
 def test_search_filters(store: Store) -> None:
     arts = corpus()
     story = Story(id="s-tol", article_ids=[by_key(arts, "tol").id], title="Tol")
