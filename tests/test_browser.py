@@ -176,6 +176,9 @@ def test_english_interface(browser: Any, base_url: str) -> None:
     shot(browser, "06-search-en")
     css(browser, "a.lang")[0].click()  # and back to Indonesian
     assert "Cari" in css(browser, "h1")[0].text
+    browser.get(base_url + "/quotes")
+    assert "Kutipan" in css(browser, "h1")[0].text
+    shot(browser, "08-quotes")
 
 
 def test_script_in_article_text_is_shown_not_run(browser: Any, base_url: str) -> None:

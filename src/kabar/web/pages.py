@@ -243,7 +243,7 @@ def install_web(app: FastAPI) -> None:
         rows = store.list_quotes(
             QuoteFilter(speaker=speaker or None, outlet=outlet or None, limit=50, offset=offset)
         )
-        table = store.speaker_outlets(speaker or None)[:200]
+        table = store.speaker_outlets(speaker or None)[:60]
         return _render(
             request,
             "quotes.html",
