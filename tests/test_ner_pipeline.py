@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -210,10 +209,10 @@ def test_a_100k_token_page_finishes() -> None:
     ]
     long_line = " ".join(words * (100_000 // len(words)))
     article = make_article([long_line, *([" ".join(words)] * 200)])
-    started = time.perf_counter()
-    article = run_entities(article)
-    assert article.mentions
-    assert time.perf_counter() - started < 600  # a guard against hangs, not a timing test
+    article = run_entities(article)  # linear work: tagged sentence by sentence, spans by token
+    assert len(article.mentions) > 10_000
+    lines = {ln.index: ln.text for ln in article.lines}
+    assert all(lines[m.span.line][m.span.start : m.span.end] == m.text for m in article.mentions)
 
 
 # --- across articles -----------------------------------------------------------------------------

@@ -588,14 +588,18 @@ def _people_surfaces() -> dict[str, GazetteerEntry]:
     return out
 
 
-def _link_people(names: Counter[str]) -> dict[str, str]:
+MAX_LINKED_PEOPLE = 300  # pairwise linking is quadratic: only the most named people take part
+
+
+def _link_people(all_names: Counter[str]) -> dict[str, str]:
     """Map each person surface to the canonical surface inside one article."""
     people = _people_surfaces()
     canon: dict[str, str] = {}
-    for name in names:
+    for name in all_names:
         entry = people.get(name.lower())
         if entry is not None:
             canon[name] = entry.name
+    names = Counter(dict(all_names.most_common(MAX_LINKED_PEOPLE)))
     # Misspellings: the most mentioned spelling is the head; rarer ones that are close to a
     # head (or to a known person) join it.
     heads = sorted({e.name for e in people.values()})
@@ -692,7 +696,7 @@ def _harmonise_labels(found: list[Found], text_by_line: dict[int, str]) -> None:
     for f in found:
         if f.source == "gazetteer":
             continue
-        before = text_by_line.get(f.line, "")[: f.start].split()
+        before = text_by_line.get(f.line, "")[max(0, f.start - 16) : f.start].split()
         weight = 3 if f.label == "LOC" and before and before[-1].lower() in LOCATIVE else 1
         votes[_norm(f.text)][f.label] += weight
     for f in found:
