@@ -241,6 +241,9 @@ class PostgresStore(Store):
         cond = (
             " AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.raw_id = r.id)"
             " AND NOT EXISTS (SELECT 1 FROM rejections j WHERE j.raw_id = r.id)"
+            # an older version of a URL ingested again is superseded: only the newest is
+            # analysed (else each analyze flipped the article between the two versions)
+            " AND NOT EXISTS (SELECT 1 FROM raw_documents n WHERE n.url = r.url AND n.seq > r.seq)"
             if unprocessed
             else ""
         )
