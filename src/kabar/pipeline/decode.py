@@ -96,6 +96,23 @@ def clean_line(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def meta_hints(meta: dict[str, str]) -> dict[str, object]:
+    """What a feed item or JSONL record said about the page, as metadata-stage hints."""
+    hints: dict[str, object] = {}
+    if meta.get("title"):
+        hints["title"] = meta["title"]
+    published = meta.get("published") or meta.get("published_raw")
+    if published:
+        hints["published"] = [{"value": published, "source": "feed"}]
+    if meta.get("updated"):
+        hints["modified"] = [{"value": meta["updated"], "source": "feed"}]
+    if meta.get("author"):
+        hints["authors"] = [meta["author"]]
+    if meta.get("feed_title"):
+        hints["site_name"] = meta["feed_title"]
+    return hints
+
+
 def decode(raw: RawDocument) -> Article:
     """``RawDocument -> Article`` with ``lines`` (and HTML's own line labels when present)."""
     if not raw.content.strip():
@@ -106,10 +123,11 @@ def decode(raw: RawDocument) -> Article:
     if raw.format is SourceFormat.HTML:
         from kabar.ingest.html import html_to_lines
 
-        page = html_to_lines(raw.content, raw.url)
+        page = html_to_lines(raw.content, raw.url, http_charset=raw.encoding)
         texts = page.lines
         preset = page.kinds
         hints = dict(page.hints)
+        warnings.extend(page.warnings)
         if not texts:
             raise DecodeError("HTML page has no visible text")
     else:
@@ -121,6 +139,8 @@ def decode(raw: RawDocument) -> Article:
         if encoding.lower().replace("-", "") not in {"utf8", "ascii"}:
             warnings.append(f"decoded as {encoding}")
         texts = split_lines(text)
+    for key, value in meta_hints(raw.meta).items():
+        hints.setdefault(key, value)
     if len(texts) > MAX_LINES:
         warnings.append(f"page has {len(texts)} lines; kept the first {MAX_LINES}")
         texts = texts[:MAX_LINES]
