@@ -165,3 +165,27 @@ def test_timings_cover_decode_every_stage_and_the_store(tmp_store: Store) -> Non
         pipe.run_raw(page(i) for i in range(20))
     assert set(timings) == {"decode", *CHEAP, "store"}
     assert all(t > 0 for t in timings.values())
+
+
+def test_interrupted_ingest_resumes_and_skips_what_is_stored(
+    tmp_path: Path, demo_dir: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from kabar.cli import cli
+
+    url = f"sqlite:///{tmp_path / 'ingest.db'}"
+    raws = [r for r in read_sources([demo_dir]) if isinstance(r, RawDocument)]
+    store = open_store(url)
+    store.migrate()
+    store.put_raw(raws[:20])  # what an ingest stopped after its first batch had committed
+    store.close()
+    result = CliRunner().invoke(cli, ["ingest", str(demo_dir), "--db", url])
+    assert result.exit_code in (0, 3), result.output
+    store = open_store(url)
+    assert store.stats().raw == len(raws)
+    assert len(list(store.iter_raw(unprocessed=True))) == len(raws)
+    report = analyze(store, CHEAP, batch_size=16)
+    assert report.articles + report.rejected_count == len(raws)
+    assert list(store.iter_raw(unprocessed=True)) == []  # a rerun has nothing left to scan
+    store.close()
