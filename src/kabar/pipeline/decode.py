@@ -150,13 +150,19 @@ def decode(raw: RawDocument) -> Article:
             line.kind, line.reason, line.score = kind, reason, score
     if not any(ln.text.strip() for ln in lines):
         raise DecodeError("no visible text")
+    fetched_at = raw.fetched_at
+    if fetched_at is not None and not 1970 <= fetched_at.year <= 2100:
+        # junk from a reader or a client (year 1, 9999): dates and clusters nothing, and the
+        # story clock cannot hold it (the cluster stage failed with "year 0 is out of range")
+        warnings.append(f"fetch time {fetched_at.isoformat()} is out of range; ignored")
+        fetched_at = None
     article = Article(
         id=Article.make_id(raw.url, raw.id),
         raw_id=raw.id,
         origin=raw.origin,
         url=raw.url,
         outlet=raw.outlet,
-        fetched_at=raw.fetched_at,
+        fetched_at=fetched_at,
         lines=lines,
         warnings=warnings,
         hints=hints,
