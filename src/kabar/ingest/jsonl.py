@@ -20,6 +20,12 @@ def _fetched_at(value: object) -> datetime | None:
         return None
 
 
+def _text(value: object) -> str:
+    """A field as text a store can hold: lone surrogates (legal in JSON escapes such as
+    ``"\\ud800"``, not in UTF-8) become "?" instead of failing the whole batch's write."""
+    return str(value).encode("utf-8", errors="replace").decode("utf-8")
+
+
 def parse_record(record: object, origin: str) -> RawDocument | Rejection:
     """One decoded JSON value as a page, or the reason it is not one."""
     if not isinstance(record, dict):
@@ -42,14 +48,14 @@ def parse_record(record: object, origin: str) -> RawDocument | Rejection:
         return Rejection(origin=origin, reason="empty 'text'")
     content = body.encode("utf-8", errors="surrogatepass")
     meta = {
-        k: str(v)
+        _text(k): _text(v)
         for k, v in record.items()
         if k not in {"text", "html", "url", "outlet", "fetched_at"}
         and isinstance(v, str | int | float)
     }
     fetched = _fetched_at(record.get("fetched_at"))
     if record.get("fetched_at") is not None and fetched is None:
-        meta["fetched_at_unparsed"] = str(record.get("fetched_at"))[:100]
+        meta["fetched_at_unparsed"] = _text(record.get("fetched_at"))[:100]
     url = record.get("url")
     outlet = record.get("outlet")
     return RawDocument(
@@ -57,8 +63,8 @@ def parse_record(record: object, origin: str) -> RawDocument | Rejection:
         content=content,
         origin=origin,
         format=fmt,
-        url=url if isinstance(url, str) and url.strip() else None,
-        outlet=outlet if isinstance(outlet, str) and outlet.strip() else None,
+        url=_text(url) if isinstance(url, str) and url.strip() else None,
+        outlet=_text(outlet) if isinstance(outlet, str) and outlet.strip() else None,
         fetched_at=fetched,
         encoding="utf-8",
         meta=meta,
