@@ -275,6 +275,17 @@ def test_rejections_one_standing_per_raw(store: Store) -> None:
     assert [r.origin for r in store.list_rejections()] == ["/y"]
 
 
+def test_rejections_without_raw_replace_same_origin(store: Store) -> None:
+    # Re-ingesting a corpus with an empty file must not pile up its rejection.
+    for _ in range(3):
+        store.put_rejections([Rejection(origin="/kosong.txt", reason="empty file")])
+    store.put_rejections([Rejection(origin="/data.jsonl#3", reason="invalid JSON")])
+    store.put_rejections([Rejection(origin="/kosong.txt", reason="still empty")])
+    found = [(r.origin, r.reason) for r in store.list_rejections()]
+    assert sorted(found) == [("/data.jsonl#3", "invalid JSON"), ("/kosong.txt", "still empty")]
+    assert store.stats().rejections == 2
+
+
 # --- articles ---------------------------------------------------------------------------------
 
 

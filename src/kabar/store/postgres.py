@@ -265,6 +265,10 @@ class PostgresStore(Store):
             for r in items:
                 if r.raw_id:  # one standing rejection per raw input
                     conn.execute("DELETE FROM rejections WHERE raw_id = %s", (r.raw_id,))
+                else:  # nothing stored (empty file, bad JSON line): one per origin
+                    conn.execute(
+                        "DELETE FROM rejections WHERE raw_id IS NULL AND origin = %s", (r.origin,)
+                    )
                 conn.execute(
                     "INSERT INTO rejections (origin, reason, raw_id, at) VALUES (%s,%s,%s,now())",
                     (r.origin, r.reason, r.raw_id),

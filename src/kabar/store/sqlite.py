@@ -225,6 +225,10 @@ class SQLiteStore(Store):
             for r in items:
                 if r.raw_id:  # one standing rejection per raw input
                     db.execute("DELETE FROM rejections WHERE raw_id = ?", (r.raw_id,))
+                else:  # nothing stored (empty file, bad JSON line): one per origin
+                    db.execute(
+                        "DELETE FROM rejections WHERE raw_id IS NULL AND origin = ?", (r.origin,)
+                    )
                 db.execute(
                     "INSERT INTO rejections (origin, reason, raw_id, at) VALUES (?,?,?,?)",
                     (r.origin, r.reason, r.raw_id, now_text()),
