@@ -270,3 +270,79 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> N
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert json.loads(check.stdout)["problems"] == []
+
+
+SYLLABLES = ["ka", "ru", "mi", "to", "sa", "ling", "gu", "ba", "ren", "di", "po", "na", "tek", "wu"]
+
+
+def write_story_pages(folder: Path, n_stories: int, per_story: int, seed: int = 3) -> None:
+    """Pages in ``n_stories`` groups; each group shares invented names and terms of its own."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def word(k: int) -> str:
+        return "".join(rng.choice(SYLLABLES) for _ in range(k))
+
+    for s in range(n_stories):
+        names = [f"{word(2).title()} {word(3).title()}" for _ in range(3)]
+        terms = [word(3) for _ in range(12)]
+        for p in range(per_story):
+            sentences = [
+                f"{rng.choice(names)} membahas {' '.join(rng.sample(terms, 3))} "
+                f"bersama {rng.choice(names)} di {rng.choice(TOWNS)}, ujarnya."
+                for _ in range(rng.randint(4, 7))
+            ]
+            (folder / f"story-{s:02d}-{p:02d}.txt").write_text(
+                f"Beranda\n\n{names[0]} dan {' '.join(terms[:2])} ({p})\n\n"
+                + "\n\n".join(sentences)
+                + "\n",
+                encoding="utf-8",
+            )
+
+
+def story_partition(db: Path) -> set[frozenset[str]]:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT id, story_id FROM articles WHERE story_id IS NOT NULL")
+        groups: dict[str, set[str]] = {}
+        for article_id, story_id in rows:
+            groups.setdefault(story_id, set()).add(article_id)
+    return {frozenset(g) for g in groups.values()}
+
+
+@pytest.mark.timeout(600)
+def test_sigkill_during_recluster_then_rerun_gives_the_full_result(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    write_story_pages(pages, n_stories=30, per_story=10)
+    db = tmp_path / "kabar.db"
+    stages = ("analyze", "--stages", "clean,metadata,fingerprint,reuse,cluster,storylines")
+    for command in (("ingest", str(pages)), stages):
+        assert kabar(*command, db=db).wait() == 0
+    reference = tmp_path / "reference.db"
+    with sqlite3.connect(db) as src, sqlite3.connect(reference) as dst:
+        src.backup(dst)
+    duration = timed(("recluster",), reference)
+    expected = story_partition(reference)
+    assert len(expected) > 1
+    rng = random.Random(5)
+    kills = 0
+    for _ in range(4):
+        proc = kabar("recluster", db=db)
+        time.sleep(rng.uniform(0.2, 0.9) * duration)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    assert kills > 0, "no re-cluster was killed: the trial proved nothing"
+    assert kabar("recluster", db=db).wait() == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
+    assert story_partition(db) == expected  # same stories as an uninterrupted rebuild
+    check = subprocess.run(
+        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert json.loads(check.stdout)["problems"] == []
