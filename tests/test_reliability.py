@@ -231,6 +231,18 @@ def timed(command: tuple[str, ...], db: Path) -> float:
     return time.perf_counter() - start
 
 
+def assert_store_checks_clean(db: Path) -> None:
+    """``kabar check`` (counts, orphans, search index) finds nothing wrong."""
+    check = subprocess.run(
+        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert json.loads(check.stdout)["problems"] == []
+
+
 @pytest.mark.timeout(600)
 def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     pages = tmp_path / "pages"
@@ -262,14 +274,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> N
     assert raw == (n_pages, n_pages)  # every input stored, exactly once
     assert articles == (n_pages, n_pages)  # every input became exactly one article
     assert rejected == 0
-    check = subprocess.run(
-        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert json.loads(check.stdout)["problems"] == []
+    assert_store_checks_clean(db)
 
 
 SYLLABLES = ["ka", "ru", "mi", "to", "sa", "ling", "gu", "ba", "ren", "di", "po", "na", "tek", "wu"]
@@ -338,11 +343,4 @@ def test_sigkill_during_recluster_then_rerun_gives_the_full_result(tmp_path: Pat
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
     assert story_partition(db) == expected  # same stories as an uninterrupted rebuild
-    check = subprocess.run(
-        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert json.loads(check.stdout)["problems"] == []
+    assert_store_checks_clean(db)
