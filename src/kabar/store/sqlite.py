@@ -250,84 +250,108 @@ class SQLiteStore(Store):
         # Stemming is the slow part: done before the writer lock is taken.
         terms = {a.id: search_fields(a) for a in items if a.merged_into is None}
 
+        # One statement per table for the whole batch (executemany), not one per row: the
+        # same rows as writing article by article, in the same order. Of two items with one
+        # id the later wins, as it did when each replaced the one before.
+        latest = list({a.id: a for a in items}.values())
+        now = now_text()
+        article_rows = [
+            (
+                a.id,
+                a.raw_id,
+                a.origin,
+                a.url,
+                a.outlet,
+                a.title,
+                utc_text(article_time(a)),
+                a.language,
+                a.story_id,
+                a.merged_into,
+                a.body,
+                a.model_dump_json(),
+                now,
+            )
+            for a in latest
+        ]
+        search_rows = [
+            (
+                a.id,
+                day_number(article_time(a)),
+                *terms[a.id],
+                a.outlet,
+                a.language,
+            )
+            for a in latest
+            if a.merged_into is None  # a merged follow-up page is found via its article
+        ]
+        mention_rows = [
+            (a.id, m.entity_id, m.text, m.label, m.span.line, m.span.start, m.span.end)
+            for a in latest
+            for m in a.mentions
+        ]
+        quote_rows = [
+            (
+                a.id,
+                q.speaker,
+                q.speaker_entity_id,
+                str(q.kind),
+                q.cue,
+                q.resolution,
+                q.confidence,
+                q.text,
+                q.model_dump_json(),
+            )
+            for a in latest
+            for q in a.quotes
+        ]
+
         def work(db: sqlite3.Connection) -> None:
-            now = now_text()
-            for a in items:
-                self._delete_article_rows(db, a.id)
-                db.execute(
-                    "DELETE FROM rejections WHERE raw_id = ?", (a.raw_id,)
-                )  # it is an article now
-                body = a.body
-                db.execute(
-                    "INSERT INTO articles (id, raw_id, origin, url, outlet, title, published,"
-                    " language, story_id, merged_into, body, data, updated_at)"
-                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        a.id,
-                        a.raw_id,
-                        a.origin,
-                        a.url,
-                        a.outlet,
-                        a.title,
-                        utc_text(article_time(a)),
-                        a.language,
-                        a.story_id,
-                        a.merged_into,
-                        body,
-                        a.model_dump_json(),
-                        now,
-                    ),
-                )
-                if a.merged_into is None:  # a merged follow-up page is found via its article
-                    title_terms, body_terms = terms[a.id]
-                    db.execute(
-                        "INSERT INTO search_docs (article_id, published, title, body, outlet,"
-                        " language) VALUES (?,?,?,?,?,?)",
-                        (
-                            a.id,
-                            day_number(article_time(a)),
-                            title_terms,
-                            body_terms,
-                            a.outlet,
-                            a.language,
-                        ),
-                    )
-                self._put_entities(db, a.entities)
-                db.executemany(
-                    'INSERT INTO mentions (article_id, entity_id, text, label, line, start, "end")'
-                    " VALUES (?,?,?,?,?,?,?)",
-                    [
-                        (a.id, m.entity_id, m.text, m.label, m.span.line, m.span.start, m.span.end)
-                        for m in a.mentions
-                    ],
-                )
-                db.executemany(
-                    "INSERT INTO quotes (article_id, speaker, speaker_entity_id, kind, cue,"
-                    " resolution, confidence, text, data) VALUES (?,?,?,?,?,?,?,?,?)",
-                    [
-                        (
-                            a.id,
-                            q.speaker,
-                            q.speaker_entity_id,
-                            str(q.kind),
-                            q.cue,
-                            q.resolution,
-                            q.confidence,
-                            q.text,
-                            q.model_dump_json(),
-                        )
-                        for q in a.quotes
-                    ],
-                )
+            self._delete_articles_rows(db, [a.id for a in latest])
+            # it is an article now
+            db.executemany("DELETE FROM rejections WHERE raw_id = ?", [(a.raw_id,) for a in items])
+            db.executemany(
+                "INSERT INTO articles (id, raw_id, origin, url, outlet, title, published,"
+                " language, story_id, merged_into, body, data, updated_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                article_rows,
+            )
+            db.executemany(
+                "INSERT INTO search_docs (article_id, published, title, body, outlet,"
+                " language) VALUES (?,?,?,?,?,?)",
+                search_rows,
+            )
+            self._put_entities(db, [e for a in items for e in a.entities])
+            db.executemany(
+                'INSERT INTO mentions (article_id, entity_id, text, label, line, start, "end")'
+                " VALUES (?,?,?,?,?,?,?)",
+                mention_rows,
+            )
+            db.executemany(
+                "INSERT INTO quotes (article_id, speaker, speaker_entity_id, kind, cue,"
+                " resolution, confidence, text, data) VALUES (?,?,?,?,?,?,?,?,?)",
+                quote_rows,
+            )
 
         self._write(work)
 
     @staticmethod
     def _put_entities(db: sqlite3.Connection, entities: Iterable[Entity]) -> None:
-        for e in entities:
-            row = db.execute("SELECT data FROM entities WHERE id = ?", (e.id,)).fetchone()
-            if row:  # merge what this article learnt about the entity into what we knew
-                old = Entity.model_validate_json(row[0])
+        """Upsert entities, merging what each article learnt into what was known, in order."""
+        items = list(entities)
+        if not items:
+            return
+        ids = list(dict.fromkeys(e.id for e in items))
+        known: dict[str, Entity] = {}
+        for part in _chunks(ids):
+            marks = ",".join("?" * len(part))
+            for eid, data in db.execute(
+                f"SELECT id, data FROM entities WHERE id IN ({marks})", list(part)
+            ):
+                known[eid] = Entity.model_validate_json(data)
+        merged: dict[str, Entity] = {}
+        for e in items:
+            old = merged.get(e.id) or known.get(e.id)
+            if old is not None:
                 e = old.model_copy(
                     update={
                         "aliases": sorted(set(old.aliases) | set(e.aliases)),
@@ -336,11 +360,23 @@ class SQLiteStore(Store):
                         "metonym_of": e.metonym_of or old.metonym_of,
                     }
                 )
-            db.execute(
-                "INSERT OR REPLACE INTO entities (id, name, label, category, data)"
-                " VALUES (?,?,?,?,?)",
-                (e.id, e.name, e.label, e.category, e.model_dump_json()),
-            )
+            merged[e.id] = e
+        db.executemany(
+            "INSERT OR REPLACE INTO entities (id, name, label, category, data) VALUES (?,?,?,?,?)",
+            [(e.id, e.name, e.label, e.category, e.model_dump_json()) for e in merged.values()],
+        )
+
+    @staticmethod
+    def _delete_articles_rows(db: sqlite3.Connection, article_ids: list[str]) -> None:
+        for part in _chunks(article_ids):
+            marks = ",".join("?" * len(part))
+            for table, column in (
+                ("mentions", "article_id"),
+                ("quotes", "article_id"),
+                ("search_docs", "article_id"),
+                ("articles", "id"),
+            ):
+                db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", list(part))
 
     @staticmethod
     def _delete_article_rows(db: sqlite3.Connection, article_id: str) -> None:
