@@ -28,6 +28,7 @@ PARA_NS = "lsh_para"
 REWRITE = 0.6  # Dice over content words at or above which two paragraphs are one passage
 MAX_CANDIDATES = 30  # per article: a spam burst must not make every copy compare with all
 MAX_LINKS = 200  # stored per article
+FETCH_GROUP = 500  # stored candidate articles held in memory at once
 
 
 @dataclass(frozen=True)
@@ -78,12 +79,34 @@ def direction(a: Article, b: Article) -> str:
     return "unknown"
 
 
-def align(a: Article, b: Article, threshold: float = REWRITE) -> list[ReuseLink]:
-    """Paragraph pairs of ``a`` and ``b`` that are the same passage; one best match each."""
-    paras_a = [(ln.index, _content_words(ln.text)) for ln in a.text_lines]
-    paras_b = [(ln.index, _content_words(ln.text)) for ln in b.text_lines]
-    paras_a = [(i, s) for i, s in paras_a if len(s) >= PARA_MIN_WORDS // 2]
-    paras_b = [(i, s) for i, s in paras_b if len(s) >= PARA_MIN_WORDS // 2]
+Paragraphs = list[tuple[int, frozenset[str]]]
+
+
+def _paragraphs(article: Article) -> Paragraphs:
+    """(line index, content words) of the paragraphs long enough to align."""
+    paras = [(ln.index, _content_words(ln.text)) for ln in article.text_lines]
+    return [(i, s) for i, s in paras if len(s) >= PARA_MIN_WORDS // 2]
+
+
+def align(
+    a: Article,
+    b: Article,
+    threshold: float = REWRITE,
+    paras: dict[str, Paragraphs] | None = None,
+) -> list[ReuseLink]:
+    """Paragraph pairs of ``a`` and ``b`` that are the same passage; one best match each.
+
+    ``paras`` memoises each article's paragraph word sets by id (one article is aligned with
+    up to ``MAX_CANDIDATES`` others in a batch).
+    """
+    if paras is None:
+        paras_a, paras_b = _paragraphs(a), _paragraphs(b)
+    else:
+        if a.id not in paras:
+            paras[a.id] = _paragraphs(a)
+        if b.id not in paras:
+            paras[b.id] = _paragraphs(b)
+        paras_a, paras_b = paras[a.id], paras[b.id]
     if not paras_a or not paras_b:
         return []
     way = direction(a, b)
@@ -129,28 +152,55 @@ def find_reuse(
     signatures = {a.id: paragraph_signatures(a) for a in articles}
     # Re-ingested articles: their old buckets go, so stale paragraphs stop matching.
     index.remove(batch)
-    for aid, sigs in signatures.items():
-        index.insert((aid, sig) for _, sig in sigs)
-    found: dict[str, list[ReuseLink]] = {}
-    updates: dict[str, list[ReuseLink]] = {}
+    # One write for the batch's buckets and one read for all of them (not one per article and
+    # per paragraph): the same postings as inserting everything first and querying after.
+    index.insert((aid, sig) for aid, sigs in signatures.items() for _, sig in sigs)
+    keys = {aid: [index.keys(sig) for _, sig in sigs] for aid, sigs in signatures.items()}
+    posted = backend.get_postings(
+        PARA_NS, [k for per_sig in keys.values() for sig_keys in per_sig for k in sig_keys]
+    )
+    ranked_for: dict[str, list[str]] = {}
     for article in articles:
         counts: dict[str, int] = {}
-        for _, sig in signatures[article.id]:
-            for cand in index.query(sig, exclude=article.id):
+        for sig_keys in keys[article.id]:
+            cands = {c for k in sig_keys for c in posted.get(k, ()) if c != article.id}
+            for cand in cands:
                 counts[cand] = counts.get(cand, 0) + 1
-        ranked = sorted(counts, key=lambda c: (-counts[c], c))[:MAX_CANDIDATES]
-        missing = [c for c in ranked if c not in batch and c not in known]
-        fetched = {x.id: x for x in fetch(missing)} if (fetch and missing) else {}
-        links: list[ReuseLink] = []
-        for cand in ranked:
-            other = batch.get(cand) or known.get(cand) or fetched.get(cand)
-            if other is None:
-                continue
-            pair = align(article, other)
-            links.extend(pair)
-            if cand not in batch:
-                updates.setdefault(cand, []).extend(_flip(link, article.id) for link in pair)
-        found[article.id] = links
+        ranked_for[article.id] = sorted(counts, key=lambda c: (-counts[c], c))[:MAX_CANDIDATES]
+
+    found: dict[str, list[ReuseLink]] = {}
+    updates: dict[str, list[ReuseLink]] = {}
+    paras: dict[str, Paragraphs] = {}
+    # Stored candidates are read for a group of articles at a time (at most FETCH_GROUP).
+    group: list[Article] = []
+    wanted: dict[str, None] = {}
+
+    def align_group() -> None:
+        fetched = {x.id: x for x in fetch(list(wanted))} if (fetch and wanted) else {}
+        for article in group:
+            links: list[ReuseLink] = []
+            for cand in ranked_for[article.id]:
+                other = batch.get(cand) or known.get(cand) or fetched.get(cand)
+                if other is None:
+                    continue
+                pair = align(article, other, paras=paras)
+                links.extend(pair)
+                if cand not in batch:
+                    updates.setdefault(cand, []).extend(_flip(link, article.id) for link in pair)
+            found[article.id] = links
+        for aid in fetched:
+            paras.pop(aid, None)
+        group.clear()
+        wanted.clear()
+
+    for article in articles:
+        missing = [c for c in ranked_for[article.id] if c not in batch and c not in known]
+        if group and len(wanted) + len(missing) > FETCH_GROUP:
+            align_group()
+        group.append(article)
+        wanted.update(dict.fromkeys(missing))
+    if group:
+        align_group()
     for article in articles:
         known[article.id] = article
     _store_links(backend, found, updates)
