@@ -33,6 +33,7 @@ from kabar.pipeline.registry import (
     providers,
 )
 from kabar.store.base import Store
+from kabar.store.codec import compute_search_fields, remember_search_fields
 
 Progress = Callable[[int], None]
 #: Rejections kept in a :class:`RunReport` for display; the store gets every one of them.
@@ -165,18 +166,28 @@ def process_raw(
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(names: list[str], options: dict[str, Any]) -> None:
+def _worker_init(names: list[str], options: dict[str, Any], prestem: bool = False) -> None:
     planned = plan(names)
     _WORKER["stages"] = [s for s in planned if s.scope == "article"]
     _WORKER["external"] = external_requirements(planned)
     _WORKER["ctx"] = StageContext(store=None, options=options)
+    _WORKER["prestem"] = prestem
 
 
-def _worker_process(item: RawDocument | Article) -> Article | Rejection:
+#: What a worker sends back: the result, and the article's stemmed search fields when the
+#: run writes to a store (stemming is the costly part of a write; doing it here takes it off
+#: the main process, which runs the corpus stages and is the bottleneck with a pool).
+WorkerResult = tuple[Article | Rejection, tuple[str, str, tuple[str, str]] | None]
+
+
+def _worker_process(item: RawDocument | Article) -> WorkerResult:
     try:
         if isinstance(item, RawDocument):
-            return process_raw(item, _WORKER["stages"], _WORKER["ctx"], _WORKER["external"])
-        return run_article_stages(item, _WORKER["stages"], _WORKER["ctx"], _WORKER["external"])
+            result = process_raw(item, _WORKER["stages"], _WORKER["ctx"], _WORKER["external"])
+        else:
+            result = run_article_stages(
+                item, _WORKER["stages"], _WORKER["ctx"], _WORKER["external"]
+            )
     except Exception as exc:  # keep the pool alive whatever a page does
         origin = item.origin
         raw_id = item.id if isinstance(item, RawDocument) else item.raw_id
@@ -185,7 +196,22 @@ def _worker_process(item: RawDocument | Article) -> Article | Rejection:
             reason=f"internal error: {type(exc).__name__}: {exc}; "
             + traceback.format_exc(limit=2).splitlines()[-1],
             raw_id=raw_id,
-        )
+        ), None
+    prestemmed = None
+    if _WORKER.get("prestem") and isinstance(result, Article) and result.merged_into is None:
+        try:
+            title, body = result.title or "", result.body
+            prestemmed = (title, body, compute_search_fields(title, body))
+        except Exception:  # the writer stems it again; never lose the article over this
+            prestemmed = None
+    return result, prestemmed
+
+
+def _unpack(results: Iterable[WorkerResult]) -> Iterator[Article | Rejection]:
+    for result, prestemmed in results:
+        if prestemmed is not None:
+            remember_search_fields(*prestemmed)
+        yield result
 
 
 class Pipeline:
@@ -224,7 +250,7 @@ class Pipeline:
             self._pool = ProcessPoolExecutor(
                 self.workers,
                 initializer=_worker_init,
-                initargs=(self.names, self.ctx.options),
+                initargs=(self.names, self.ctx.options, self.store is not None),
             )
         return self
 
@@ -243,7 +269,7 @@ class Pipeline:
         """
         if self._pool is not None and len(items) > 1:
             chunk = max(1, len(items) // (self.workers * 4))
-            return self._pool.map(_worker_process, items, chunksize=chunk)
+            return _unpack(self._pool.map(_worker_process, items, chunksize=chunk))
         return iter(self._run_here(items))
 
     def _run_here(self, items: list[RawDocument] | list[Article]) -> list[Article | Rejection]:

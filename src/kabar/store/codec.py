@@ -100,11 +100,30 @@ def make_hit(
     )
 
 
-def search_fields(article: Article) -> tuple[str, str]:
-    """The stemmed (title, body) terms an article is indexed under."""
+#: (title, body) -> stemmed (title, body) terms, filled by the runner with what its worker
+#: processes stemmed, so the writing process does not stem the same text again.
+_PRESTEMMED: dict[tuple[str, str], tuple[str, str]] = {}
+MAX_PRESTEMMED = 4_000  # two batches in flight are a few hundred; never grows past this
+
+
+def compute_search_fields(title: str, body: str) -> tuple[str, str]:
     from kabar.search import index_terms
 
-    return index_terms(article.title or ""), index_terms(article.body)
+    return index_terms(title), index_terms(body)
+
+
+def remember_search_fields(title: str, body: str, fields: tuple[str, str]) -> None:
+    """Record fields computed elsewhere (a worker) for :func:`search_fields` to use once."""
+    if len(_PRESTEMMED) >= MAX_PRESTEMMED:
+        _PRESTEMMED.clear()
+    _PRESTEMMED[(title, body)] = fields
+
+
+def search_fields(article: Article) -> tuple[str, str]:
+    """The stemmed (title, body) terms an article is indexed under."""
+    title, body = article.title or "", article.body
+    known = _PRESTEMMED.pop((title, body), None)
+    return known if known is not None else compute_search_fields(title, body)
 
 
 def migrations(dialect: str) -> list[tuple[int, str, str]]:
