@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -533,6 +532,36 @@ def find_mentions(lines: Iterable[Line], tagger: CrfTagger | None = None) -> lis
 MAX_PROPAGATED = 400  # distinct names searched again over the article
 
 
+def _is_word_char(text: str, i: int) -> bool:
+    """``re``'s ``\\w`` at ``text[i]`` (alphanumeric or underscore); False outside the text."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+
+
+def _whole_words(text: str, names: list[str]) -> list[tuple[int, int, str]]:
+    """Non-overlapping whole-word occurrences of ``names``, left to right, the earlier name
+    in ``names`` winning at one position: what ``finditer`` of ``(?<!\\w)(?:n1|n2|...)(?!\\w)``
+    finds, without compiling a new alternation for every article (slow, and each one pushed
+    other patterns out of ``re``'s cache)."""
+    first: dict[int, tuple[int, int]] = {}  # start -> (rank of the name, end)
+    for rank, name in enumerate(names):
+        at = text.find(name)
+        while at != -1:
+            end = at + len(name)
+            bounded = not _is_word_char(text, at - 1) and not _is_word_char(text, end)
+            if bounded and (at not in first or first[at][0] > rank):
+                first[at] = (rank, end)
+            at = text.find(name, at + 1)
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    for start in sorted(first):
+        if start < pos:
+            continue
+        rank, end = first[start]
+        out.append((start, end, names[rank]))
+        pos = end
+    return out
+
+
 def _propagate(lines: list[Line], per_line: dict[int, list[Found]]) -> None:
     """One name, one label per article: where the CRF found a capitalised name once, later
     occurrences it missed are mentions too ("Stoltenberg" tagged in one sentence only)."""
@@ -544,19 +573,17 @@ def _propagate(lines: list[Line], per_line: dict[int, list[Found]]) -> None:
     if not votes:
         return
     names = sorted(votes, key=len, reverse=True)[:MAX_PROPAGATED]
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)")
     for line in lines:
         current = per_line.setdefault(line.index, [])
         added = False
         taken = sorted((f.start, f.end) for f in current)
         starts = [st for st, _ in taken]
-        for m in pattern.finditer(line.text):
-            start, end = m.span()
+        for start, end, name in _whole_words(line.text, names):
             k = bisect.bisect_left(starts, end)  # the last name starting before the match ends
             if k and taken[k - 1][1] > start:
                 continue
-            label = votes[m.group()].most_common(1)[0][0]
-            current.append(Found(line.index, start, end, m.group(), label, 0.5, "propagated"))
+            label = votes[name].most_common(1)[0][0]
+            current.append(Found(line.index, start, end, name, label, 0.5, "propagated"))
             added = True
         if added:
             current.sort(key=lambda f: f.start)
