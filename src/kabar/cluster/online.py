@@ -38,7 +38,7 @@ TERMS_NS = "story_terms"
 @dataclass
 class ClusterConfig:
     threshold: float = 0.24  # join the best story at or above this cosine
-    merge_threshold: float = 0.60  # merge two stories whose centroids are this close
+    merge_threshold: float = 0.45  # merge two stories whose centroids are this close
     window_days: float = 14.0  # live stories: last article at most this long before
     # An undated article next to a dated story: the time window cannot vouch for it, so the
     # text must (a July preview must not join a January visit for want of a date).
@@ -53,6 +53,17 @@ class ClusterConfig:
     split_every: int = 8  # try a split each time a story has grown by this many articles
     split_threshold: float = 0.12  # split when the two halves are less similar than this
     weights: dict[str, float] = field(default_factory=lambda: dict(represent.BLOCK_WEIGHTS))
+    # Without timestamps (the window cannot tell two similar events apart) the dates the
+    # text mentions stand in: added to the cosine per time kind both sides mention (year,
+    # month, weekday), scale * (agreement - 0.5): the same year lifts a candidate, another
+    # year sinks it.
+    time_scale: dict[str, float] = field(default_factory=lambda: {"y": 0.3, "m": 0.2, "d": 0.1})
+    # Subtracted when none of the article's 3 heaviest names is among the story's 10
+    # heaviest: the same kind of event with another protagonist.
+    name_penalty: float = 0.0
+    # A story this small is absorbed at the join threshold: one short article left alone
+    # before its story had grown is judged again as the story grows.
+    small_story: int = 0
 
 
 @dataclass
@@ -128,6 +139,45 @@ def article_time(article: Article) -> float | None:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return stamp.timestamp()
+
+
+def time_agreement(vec: Vector, other: Vector, scale: dict[str, float]) -> float:
+    """Bonus or penalty from the ``y:`` block: do both sides put the event in the same time?"""
+    if not scale:
+        return 0.0
+    mine: dict[str, Vector] = {}
+    for k, x in vec.items():
+        if k.startswith("y:"):
+            mine.setdefault(represent.time_kind(k[2:]), {})[k] = x
+    if not mine:
+        return 0.0
+    theirs: dict[str, Vector] = {}
+    for k, x in other.items():
+        if k.startswith("y:"):
+            theirs.setdefault(represent.time_kind(k[2:]), {})[k] = x
+    out = 0.0
+    for kind, part in mine.items():
+        if kind in theirs and scale.get(kind):
+            out += scale[kind] * (dot(unit(part), unit(theirs[kind])) - 0.5)
+    return out
+
+
+def names_agree(vec: Vector, other: Vector, mine: int = 3, theirs: int = 10) -> bool:
+    """Does one of ``vec``'s heaviest names appear among ``other``'s? (True without names.)"""
+    names = {k: x for k, x in vec.items() if k.startswith("e:")}
+    known = {k: x for k, x in other.items() if k.startswith("e:")}
+    if not names or not known:
+        return True
+    return bool(set(top_terms(names, mine)) & set(top_terms(known, theirs)))
+
+
+def _apart(a: StoryState, b: StoryState, cfg: ClusterConfig) -> bool:
+    """Are two dated stories further apart in time than the window? (An undated article
+    reaches stories of any date, so its story's neighbours need not be each other's.)"""
+    if None in (a.first_seen, a.last_seen, b.first_seen, b.last_seen):
+        return False
+    gap = max(a.first_seen, b.first_seen) - min(a.last_seen, b.last_seen)  # type: ignore[type-var, operator]
+    return gap > cfg.window_days * 86400.0
 
 
 def _add(into: Vector, vec: Vector, sign: float = 1.0) -> None:
@@ -276,9 +326,13 @@ class OnlineClusterer:
         candidates = self._candidates(vec, when)
         for story in candidates:
             sim = dot(vec, story.direction())
+            if when is None or story.last_seen is None:  # no timestamps: the text's dates
+                sim += time_agreement(vec, story.centroid, cfg.time_scale)
+            if cfg.name_penalty and not names_agree(vec, story.centroid):
+                sim -= cfg.name_penalty
             if language and story.languages and language not in story.languages:
-                names = unit({k: x for k, x in vec.items() if k[0] in "ed"})
-                sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "ed"}))
+                names = unit({k: x for k, x in vec.items() if k[0] in "edy"})
+                sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "edy"}))
                 sim = sim if sim >= cfg.cross_language_threshold else 0.0
                 sim = max(sim, cfg.threshold) if sim else 0.0
             if previous is not None and story.id == previous.story_id:
@@ -348,14 +402,25 @@ class OnlineClusterer:
         self.reindex.add(story.id)
 
     def _maybe_merge(self, story: StoryState, candidates: list[StoryState]) -> StoryState:
+        cfg = self.config
         direction = story.direction()
-        best, best_sim = None, self.config.merge_threshold
+        best, best_margin = None, 0.0
         for other in candidates:
-            if other.id == story.id or not other.members:
+            if other.id == story.id or not other.members or _apart(story, other, cfg):
                 continue
             sim = dot(direction, other.direction())
-            if sim >= best_sim and (best is None or sim > best_sim or other.id < best.id):
-                best, best_sim = other, sim
+            if story.last_seen is None or other.last_seen is None:
+                sim += time_agreement(story.centroid, other.centroid, cfg.time_scale)
+            small = min(other.weight, story.weight) <= cfg.small_story
+            margin = sim - (cfg.threshold if small else cfg.merge_threshold)
+            if margin < 0:
+                continue
+            if (
+                best is None
+                or margin > best_margin
+                or (margin == best_margin and other.id < best.id)
+            ):
+                best, best_margin = other, margin
         if best is None:
             return story
         # The larger (then older by id) story absorbs the smaller: ids stay stable.
@@ -410,10 +475,10 @@ class OnlineClusterer:
             ca, cb = {}, {}
             for aid, vec in vectors:
                 _add(ca if aid in groups[0] else cb, vec)
-        if (
-            min(len(groups[0]), len(groups[1])) < 3
-            or dot(unit(ca), unit(cb)) >= cfg.split_threshold
-        ):
+        apart = dot(unit(ca), unit(cb))
+        if story.last_seen is None:
+            apart += time_agreement(ca, cb, cfg.time_scale)
+        if min(len(groups[0]), len(groups[1])) < 3 or apart >= cfg.split_threshold:
             return
         # The group holding the story's first member keeps the id.
         first = story.members[0]

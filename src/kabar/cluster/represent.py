@@ -7,7 +7,10 @@ on its own and then weighted, so that a long body cannot drown the rarer, sharpe
 - ``e:`` canonical entities from ``article.entities`` when the entities stage ran, otherwise
   capitalised name sequences read from the text (both words and the whole name);
 - ``d:`` event dates (``article.event_dates``) and, without them, years/numbers in the text;
-- ``t:`` title words (headlines are the most edited summary of the event).
+- ``t:`` title words (headlines are the most edited summary of the event);
+- ``y:`` when the text says it happened: years, month names and weekdays. Two similar events
+  (two fights of one boxer, two arrests on one team) share names and words but rarely their
+  year or month; the clusterer compares this block on its own (see ``time_agreement``).
 
 IDF comes from document frequencies that grow with the corpus (:class:`DocFreq`), so the
 vectors of a stream need no second pass; the frequencies are persisted in store state.
@@ -28,9 +31,30 @@ from kabar.models import Article
 Vector = dict[str, float]
 
 # Block weights, tuned on ECB+ dev (see docs/stories.md): entities matter as much as words.
-BLOCK_WEIGHTS: dict[str, float] = {"w": 1.0, "e": 1.0, "d": 0.4, "t": 0.5}
+BLOCK_WEIGHTS: dict[str, float] = {"w": 1.0, "e": 1.0, "d": 0.4, "t": 0.5, "y": 0.3}
 
 NAME_RE = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of|de|van|bin|binti|al|the|dan)?\s*[A-Z][\w'’-]*)*")
+YEAR_RE = re.compile(r"(?<![\d.,])(?:19[5-9]\d|20\d\d)(?![\d.,]\d)")
+# Case-sensitive on purpose: "may", "march" and "sun" are common lower-case words.
+MONTH_RE = re.compile(
+    r"\b(Jan(?:uary|uari)?|Feb(?:ruary|ruari)?|Mar(?:ch|et)?|Apr(?:il)?|May|Mei|Jun[ei]?|"
+    r"Jul[yi]?|Aug(?:ust)?|Agu(?:stus)?|Sep(?:t|tember)?|O[ck]t(?:ober)?|Nov(?:ember)?|"
+    r"De[cs](?:ember)?|JAN|FEB|MAR|APR|MAY|JUNE?|JULY?|AUG|SEPT?|OCT|NOV|DEC)\b"
+)
+WEEKDAY_RE = re.compile(
+    r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"Senin|Selasa|Rabu|Kamis|Jumat|Sabtu|Minggu)\b"
+)
+MONTHS = {
+    "jan": "01", "feb": "02", "mar": "03", "apr": "04", "may": "05", "mei": "05", "jun": "06",
+    "jul": "07", "aug": "08", "agu": "08", "sep": "09", "oct": "10", "okt": "10", "nov": "11",
+    "dec": "12", "des": "12",
+}  # fmt: skip
+WEEKDAYS = {
+    "monday": 0, "senin": 0, "tuesday": 1, "selasa": 1, "wednesday": 2, "rabu": 2,
+    "thursday": 3, "kamis": 3, "friday": 4, "jumat": 4, "saturday": 5, "sabtu": 5,
+    "sunday": 6, "minggu": 6,
+}  # fmt: skip
 NUMBER_RE = re.compile(r"(?<![\d.,])\d{2,4}(?![\d.,]\d)")
 LEADING_NOISE = frozenset({"the", "a", "an", "in", "on", "at", "but", "and", "di", "pada", "dan"})
 
@@ -97,7 +121,37 @@ def extract(article: Article) -> Features:
     else:
         blocks["d"] = Counter(NUMBER_RE.findall(text))
     blocks["t"] = Counter(content_terms(title, lang))
+    blocks["y"] = time_terms(title + "\n" + text, article)
     return Features({b: c for b, c in blocks.items() if c})
+
+
+HEAD_LINES = 3  # headline, dateline, lead: where the event's own date is written
+HEAD_WEIGHT = 3  # a year in the lead is the event's; one deep in the body is often background
+
+
+def time_terms(text: str, article: Article | None = None) -> Counter[str]:
+    """Year (``2013``), month (``m09``) and weekday (``d1``) mentions: when it happened."""
+    out: Counter[str] = Counter()
+    for i, line in enumerate(text.split("\n")):
+        weight = HEAD_WEIGHT if i < HEAD_LINES else 1
+        for y in YEAR_RE.findall(line):
+            out[y] += weight
+        for m in MONTH_RE.findall(line):
+            out["m" + MONTHS[m[:3].casefold()]] += weight
+        for d in WEEKDAY_RE.findall(line):
+            out[f"d{WEEKDAYS[d.casefold()]}"] += weight
+    for ev in article.event_dates if article is not None else []:
+        out[str(ev.date.year)] += 1
+        if ev.granularity != "year":
+            out[f"m{ev.date.month:02d}"] += 1
+        if ev.granularity == "day":
+            out[f"d{ev.date.weekday()}"] += 1
+    return out
+
+
+def time_kind(term: str) -> str:
+    """``y`` year, ``m`` month or ``d`` weekday for a ``y:`` block term."""
+    return term[0] if term[0] in "md" else "y"
 
 
 class DocFreq:

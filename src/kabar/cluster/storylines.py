@@ -22,6 +22,7 @@ STORYLINE_CONFIG = ClusterConfig(
     window_days=400.0,
     split_every=10**9,
     undated_threshold=0.25,
+    time_scale={},  # a storyline links events of different dates: no time bonus or penalty
 )
 
 
