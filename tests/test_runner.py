@@ -189,3 +189,34 @@ def test_interrupted_ingest_resumes_and_skips_what_is_stored(
     assert report.articles + report.rejected_count == len(raws)
     assert list(store.iter_raw(unprocessed=True)) == []  # a rerun has nothing left to scan
     store.close()
+
+
+def test_learnt_outlet_templates_reach_clean_in_the_workers_too(tmp_path: Path) -> None:
+    """``templates`` (a corpus stage) learns an outlet's recurring lines; ``clean`` applies
+    them to later batches, in worker processes as in one process, with the same result."""
+    line = "Simak berita pilihan redaksi setiap pagi lewat kanal kami di aplikasi pesan"
+
+    def with_footer(i: int) -> RawDocument:
+        content = page(i).content + f"\n{line}\n".encode()
+        return RawDocument(
+            id=RawDocument.hash(content),
+            content=content,
+            origin=f"footer#{i}",
+            format=SourceFormat.TEXT,
+            url=f"https://contoh.example/berita/{i}",
+        )
+
+    reasons: dict[int, list[str | None]] = {}
+    for workers in (1, 2):
+        store = new_store(tmp_path, f"w{workers}.db")
+        with Pipeline(store, [*CHEAP, "templates"], workers=workers, batch_size=4) as pipe:
+            pipe.run_raw(with_footer(i) for i in range(24))
+        articles = sorted(store.iter_articles(), key=lambda a: int(a.origin.split("#")[1]))
+        reasons[workers] = [
+            next((ln.reason for ln in a.lines if ln.text == line), None) for a in articles
+        ]
+        store.close()
+    assert reasons[1] == reasons[2]
+    # Learnt from the first batches (five pages at least), applied to the later ones.
+    assert reasons[1][0] != "template"
+    assert reasons[1][-1] == "template"

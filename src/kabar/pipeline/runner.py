@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import islice
+from itertools import islice, repeat
 from typing import Any
 
 from kabar.models import Article, RawDocument, Rejection
@@ -174,13 +175,38 @@ def _worker_init(names: list[str], options: dict[str, Any], prestem: bool = Fals
     _WORKER["prestem"] = prestem
 
 
+#: Run-wide memo entries the main process learnt (``templates``) sent along with the work, with
+#: a version so a worker unpacks each snapshot once.
+SharedCache = tuple[int, dict[str, Any]] | None
+#: ``StageContext.cache`` keys that article stages read and corpus stages write.
+SHARED_CACHE_KEYS = ("templates",)
+
+
+def template_snapshot(templates: Any) -> Any:
+    """The part of the learnt outlet templates that ``clean`` consults: page counts and the
+    lines at or above the thresholds (``OutletTemplates.share`` gives the same answers), not
+    the up to 20,000 counted lines per outlet, so it is cheap to send to the workers."""
+    from kabar.pipeline.clean import OutletTemplates
+
+    if not isinstance(templates, OutletTemplates):
+        return templates
+    lines = {}
+    for key, counter in templates.lines.items():
+        floor = max(templates.min_count, templates.min_share * templates.pages.get(key, 0))
+        lines[key] = Counter({k: c for k, c in counter.items() if c >= floor})
+    return replace(templates, pages=Counter(templates.pages), lines=lines, signatures={})
+
+
 #: What a worker sends back: the result, and the article's stemmed search fields when the
 #: run writes to a store (stemming is the costly part of a write; doing it here takes it off
 #: the main process, which runs the corpus stages and is the bottleneck with a pool).
 WorkerResult = tuple[Article | Rejection, tuple[str, str, tuple[str, str]] | None]
 
 
-def _worker_process(item: RawDocument | Article) -> WorkerResult:
+def _worker_process(item: RawDocument | Article, shared: SharedCache = None) -> WorkerResult:
+    if shared is not None and shared[0] != _WORKER.get("shared_version"):
+        _WORKER["shared_version"] = shared[0]
+        _WORKER["ctx"].cache.update(shared[1])
     try:
         if isinstance(item, RawDocument):
             result = process_raw(item, _WORKER["stages"], _WORKER["ctx"], _WORKER["external"])
@@ -243,6 +269,7 @@ class Pipeline:
         self.workers = max(1, workers) if timings is None else 1
         self.batch_size = max(1, batch_size)
         self._pool: ProcessPoolExecutor | None = None
+        self._shared_version = 0
 
     def __enter__(self) -> Pipeline:
         # Only worth a pool when some per-article stage runs (decode alone is cheap).
@@ -269,8 +296,21 @@ class Pipeline:
         """
         if self._pool is not None and len(items) > 1:
             chunk = max(1, len(items) // (self.workers * 4))
-            return _unpack(self._pool.map(_worker_process, items, chunksize=chunk))
+            shared = self._shared_cache()
+            return _unpack(self._pool.map(_worker_process, items, repeat(shared), chunksize=chunk))
         return iter(self._run_here(items))
+
+    def _shared_cache(self) -> SharedCache:
+        """What the corpus stages learnt so far that article stages use (the outlet templates
+        ``clean`` applies), as of now: the same state a single process would clean this batch
+        with, so results do not depend on the number of workers."""
+        entries = {k: self.ctx.cache[k] for k in SHARED_CACHE_KEYS if k in self.ctx.cache}
+        if not entries:
+            return None
+        if "templates" in entries:
+            entries["templates"] = template_snapshot(entries["templates"])
+        self._shared_version += 1
+        return self._shared_version, entries
 
     def _run_here(self, items: list[RawDocument] | list[Article]) -> list[Article | Rejection]:
         out: list[Article | Rejection] = []
