@@ -62,10 +62,9 @@ def _lcs_positions(ref: list[str], hyp: list[str]) -> set[int]:
     return hits
 
 
-def rouge(
-    hypothesis: Sequence[str], reference: Sequence[str], protocol: str = "indosum"
-) -> dict[str, float]:
-    """F1 of ROUGE-1, ROUGE-2 and ROUGE-L for one document (sentences on both sides)."""
+def _prepare(
+    hypothesis: Sequence[str], reference: Sequence[str], protocol: str
+) -> tuple[list[list[str]], list[list[str]]]:
     hyp = [tokenize(s) for s in hypothesis]
     ref = [tokenize(s) for s in reference]
     limit = None
@@ -74,14 +73,33 @@ def rouge(
         limit = 100
     elif protocol != "clean":
         raise ValueError(f"unknown ROUGE protocol {protocol!r}: use 'indosum' or 'clean'")
-    hyp, ref = _cap(hyp, limit), _cap(ref, limit)
+    return _cap(hyp, limit), _cap(ref, limit)
+
+
+def _rouge_n(h: list[str], r: list[str], n: int) -> float:
+    hc = Counter(tuple(h[i : i + n]) for i in range(len(h) - n + 1))
+    rc = Counter(tuple(r[i : i + n]) for i in range(len(r) - n + 1))
+    return _f1(sum((hc & rc).values()), sum(hc.values()), sum(rc.values()))
+
+
+def rouge_n(
+    hypothesis: Sequence[str], reference: Sequence[str], n: int = 1, protocol: str = "clean"
+) -> float:
+    """F1 of ROUGE-N alone (no LCS): cheap enough for tuning loops."""
+    hyp, ref = _prepare(hypothesis, reference, protocol)
+    return _rouge_n([t for s in hyp for t in s], [t for s in ref for t in s], n)
+
+
+def rouge(
+    hypothesis: Sequence[str], reference: Sequence[str], protocol: str = "indosum"
+) -> dict[str, float]:
+    """F1 of ROUGE-1, ROUGE-2 and ROUGE-L for one document (sentences on both sides)."""
+    hyp, ref = _prepare(hypothesis, reference, protocol)
     h = [t for s in hyp for t in s]
     r = [t for s in ref for t in s]
-    out: dict[str, float] = {}
-    for n in (1, 2):
-        hc = Counter(tuple(h[i : i + n]) for i in range(len(h) - n + 1))
-        rc = Counter(tuple(r[i : i + n]) for i in range(len(r) - n + 1))
-        out[f"rouge{n}"] = _f1(sum((hc & rc).values()), sum(hc.values()), sum(rc.values()))
+    out: dict[str, float] = {
+        n_key: _rouge_n(h, r, n) for n, n_key in ((1, "rouge1"), (2, "rouge2"))
+    }
     left_ref, left_hyp = Counter(r), Counter(h)
     hits = 0
     for sent in ref:
