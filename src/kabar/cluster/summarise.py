@@ -292,12 +292,7 @@ class SentenceModel:
             return np.zeros(0)
         rows = np.arange(x.shape[0])
         logit = np.full(x.shape[0], self.baseline)
-        for tree in self.trees:
-            feat = np.asarray(tree["feature"], dtype=int)
-            thr = np.asarray(tree["threshold"], dtype=float)
-            left = np.asarray(tree["left"], dtype=int)
-            right = np.asarray(tree["right"], dtype=int)
-            value = np.asarray(tree["value"], dtype=float)
+        for feat, thr, left, right, value in self._arrays():
             node = np.zeros(x.shape[0], dtype=int)
             while True:
                 inner = left[node] != 0  # leaves have no children (the root is node 0)
@@ -307,6 +302,23 @@ class SentenceModel:
                 node = np.where(inner, np.where(go_left, left[node], right[node]), node)
             logit += value[node]
         return 1.0 / (1.0 + np.exp(-logit))
+
+    def _arrays(self) -> list[tuple[np.ndarray, ...]]:
+        """Each tree as numpy arrays, converted once per model (not on every call)."""
+        cached = self.__dict__.get("_tree_arrays")
+        if cached is None or len(cached) != len(self.trees):
+            cached = [
+                (
+                    np.asarray(tree["feature"], dtype=int),
+                    np.asarray(tree["threshold"], dtype=float),
+                    np.asarray(tree["left"], dtype=int),
+                    np.asarray(tree["right"], dtype=int),
+                    np.asarray(tree["value"], dtype=float),
+                )
+                for tree in self.trees
+            ]
+            self.__dict__["_tree_arrays"] = cached
+        return cached
 
     def to_json(self) -> dict[str, Any]:
         return {
