@@ -161,6 +161,41 @@ def test_organisations_outlets_and_states_speak(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_organisation_names_and_unnamed_organisations(mode: str) -> None:
+    quotes = run(
+        [
+            "PT Pertamina Hulu Selatan menyatakan produksi minyak dari blok itu naik tahun ini.",
+            "Direktur Utama PT Pertamina Sinta Maharani mengatakan target lifting akan tercapai.",
+            "Koalisi nelayan menilai proyek reklamasi itu merusak wilayah tangkapan mereka.",
+            "Harian The Jakarta Post melaporkan bahwa dua pabrik semen menunda ekspansi.",
+        ],
+        mode,
+    )
+    # A company form opens the whole name; after a role, the name that follows is a person.
+    assert find(quotes, "produksi minyak").speaker == "PT Pertamina Hulu Selatan"
+    assert find(quotes, "target lifting").speaker == "Sinta Maharani"
+    # A sentence-initial organisation noun with no name is an unnamed organisation.
+    assert find(quotes, "proyek reklamasi").speaker is None
+    assert find(quotes, "dua pabrik semen").speaker == "The Jakarta Post"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_english_possessives_and_organisations_named_after_a_noun(mode: str) -> None:
+    quotes = run(
+        [
+            "Malaysia's national oil company said on Monday it would delay two offshore projects.",
+            "Veltria's Foreign Minister Odile Marchetti said the talks would resume in May.",
+            'Watchdog group Clean Seas Now praised the plan but called it "years too late".',
+        ],
+        mode,
+    )
+    assert find(quotes, "delay two offshore").speaker is None
+    assert find(quotes, "talks would resume").speaker == "Odile Marchetti"
+    partial = find(quotes, "years too late")
+    assert partial.kind == "partial" and partial.speaker == "Clean Seas Now"
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_role_is_linked_to_the_person_who_holds_it(mode: str) -> None:
     quotes = run(
         [

@@ -41,7 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
-from kabar.lang import load_tsv
+from kabar.lang import load_list, load_tsv
 from kabar.models import Article, Entity, Line, Quote, QuoteKind, Span
 from kabar.ner.lexicon import gazetteer, keywords, root_words, titles, word_table
 from kabar.ner.tokenize import tokenize
@@ -93,6 +93,7 @@ class Lexicon:
     role_first: set[str] = field(default_factory=set)
     org_heads: set[str] = field(default_factory=set)
     honorifics: set[str] = field(default_factory=set)
+    legal: set[str] = field(default_factory=set)  # company forms that open a name: pt, cv
 
     def cue(self, token: str) -> tuple[Cue, bool] | None:
         """The cue a token is, and whether it carries the pronoun clitic (``ujarnya``)."""
@@ -140,6 +141,8 @@ def lexicon() -> Lexicon:
                 lex.abbrev[word] = tuple(value.split())
             elif kind == "role":
                 lex.roles.add(tuple(word.split()))
+            elif kind == "legal":
+                lex.legal.add(word)
     for title, kind in titles().items():
         words = tuple(title.split())
         if kind == "honorific" or kind == "academic":
@@ -497,11 +500,18 @@ class Names:
             if metonym and metonym in entities:
                 metonym = entities[metonym].name
             outlet = lookup_outlet(m.text) is not None or lookup_outlet(name) is not None
+            start = m.span.start
+            if not outlet and m.label != "PER":
+                # "Harian The Jakarta Post": the medium word is no part of the outlet's name.
+                medium = _medium_prefix(m.text)
+                info = lookup_outlet(m.text[medium:]) if medium else None
+                if info is not None:
+                    name, outlet, start = info.name, True, start + medium
             label = "ORG" if outlet and m.label != "PER" else m.label
             if label == "ORG" and name == m.text and m.text.lower() in names.spelled:
                 name = names.spelled[m.text.lower()]  # "AJI" → "Aliansi Jurnalis Independen"
             names.by_line.setdefault(m.span.line, []).append(
-                Ref(m.span.start, m.span.end, label, name, m.entity_id, metonym, outlet)
+                Ref(start, m.span.end, label, name, m.entity_id, metonym, outlet)
             )
         texts = {ln.index: ln.text[:MAX_LINE_CHARS] for ln in lines}
         for line, extra in guessed.items():
@@ -619,6 +629,24 @@ class Names:
         names.propagate(lines)
         names.freeze()
         return names
+
+
+@cache
+def _media_nouns() -> tuple[str, ...]:
+    """Words for a medium ("harian", "kantor berita"), longest first."""
+    nouns = {n.lower() for n in load_list("id", "media_nouns.txt")} - {"the"}
+    return tuple(sorted(nouns, key=len, reverse=True))
+
+
+def _medium_prefix(text: str) -> int:
+    """How many characters of ``text`` are medium words before a name ("Harian ")."""
+    low, at = text.lower(), 0
+    for _ in range(3):
+        hit = next((n for n in _media_nouns() if low.startswith(n + " ", at)), None)
+        if hit is None:
+            break
+        at += len(hit) + 1
+    return at
 
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,7})\)")
@@ -797,6 +825,17 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             continue  # people go through the person path, which keeps their roles
         if _inside_name(words, a, b):
             continue
+        if (
+            a == 0  # after a role ("Direktur Utama PT Pertamina Nicke …") a person follows
+            and lowered[a] in lex.legal
+            and b < len(words)
+            and words[b][:1].isupper()
+            and not lex.is_role_word(words[b])
+            and gazetteer().lookup(words[b]) is None
+        ):
+            # "PT Pertamina Patra Niaga": the alias "PT Pertamina" is only the start of a
+            # company's name; the organisation path below takes the whole run.
+            continue
         if words[a][:1].isupper():
             for x in range(a, b):
                 kinds[x] = "named"
@@ -916,7 +955,9 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
         if e - tail >= 2 and lowered[tail - 1] not in {"of", "dan", "and"} and tail - k >= 2:
             e = tail
         name = text[run[k][1] : run[e - 1][2]]
-        out.append((Ref(run[k][1], run[e - 1][2], "ORG", name), []))
+        if e > k + 1 or kinds[k] != "orghead":
+            # A head word alone ("Asosiasi agen perjalanan …") names no organisation.
+            out.append((Ref(run[k][1], run[e - 1][2], "ORG", name), []))
         role_before.extend(lowered[k:e])
         k = e
     out.sort(key=lambda x: x[0].start)
@@ -1222,6 +1263,7 @@ _DAYS = frozenset(
     {"senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "ahad"}
     | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 )
+_BUT = frozenset({"but", "tetapi", "namun", "lalu", "kemudian", "then"})
 _COORD = frozenset({"dengan", "dan", "serta", "sambil", "seraya", "and", "while", "sekaligus"})
 _OUTLET_CUES = frozenset({"tulis", "lapor", "wrote", "writes", "melaporkan", "reported"})
 _CONNECTIVES = frozenset(
@@ -1253,6 +1295,7 @@ def _months() -> frozenset[str]:
     )
 
 
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s)")
 _RELATIVE = frozenset({"yang", "who", "which", "whose"})
 _PASSIVE_OPENERS = frozenset({"hal", "demikian", "pernyataan", "penjelasan", "keterangan", "itu"})
 
@@ -1786,7 +1829,8 @@ class Extractor:
                         return self._speaker_from_np(para, np[0][1], np[-1][2], None)
                     return None
                 continue  # "Rizky, yang mencetak gol, mengaku": a relative clause aside
-            if all(w in _COORD for w in low):
+            if all(w in _COORD for w in low) or (len(chunks) == 1 and low[-1] in _BUT):
+                # "X welcomed the move but called it …": the verb shares the first subject.
                 return self._initial_np(para, s0, verb_at)
             chunk = self._strip_adverbs(self._strip_leading(chunk))
             if not chunk:
@@ -1903,6 +1947,15 @@ class Extractor:
             break
         if k == 0:
             return None
+        if k < len(first) and first[k - 1][0][-2:] in {"'s", "’s"}:
+            # "Indonesia's state electricity company …": the name is a possessor, the
+            # subject is the description after it (lower-case words up to the verb).
+            e = k
+            while e < min(len(first), k + 4) and first[e][0].islower():
+                if self.lex.cue(first[e][0]) is not None:
+                    break
+                e += 1
+            return self._speaker_from_np(para, first[0][1], first[e - 1][2], None)
         head = first[0][0].lower()
         described = head in self.lex.org_nouns or self.lex.is_role_word(first[0][0])
         # A described subject is named right after it: read the apposition before guessing.
@@ -1962,6 +2015,16 @@ class Extractor:
         words = text.split()
         if not words:
             return None
+        possessive = _POSSESSIVE.search(para.text, a, b)
+        if (
+            possessive is not None
+            and possessive.end() < b
+            and len(para.text[a : possessive.start()].split()) <= 3
+            and "," not in para.text[a : possessive.start()]
+        ):
+            # "Indonesia's state electricity company", "Nordmark's Prime Minister X": the
+            # possessor only qualifies the speaker phrase after it.
+            return self._speaker_from_np(para, possessive.end(), b, cue)
         lex = self.lex
         low = [w.lower().strip(".,") for w in words]
         if low[0] in lex.pronouns and len(low) <= 2:
@@ -1985,6 +2048,17 @@ class Extractor:
         proper = words[0][:1].isupper() or (
             low[0] == "the" and len(words) > 1 and words[1][:1].isupper()
         )
+        if (
+            proper
+            and (head in lex.org_heads or head in lex.org_nouns)
+            and len(words) > 1
+            and all(w[:1].islower() for w in words[1:])
+        ):
+            if not definite:
+                # "Asosiasi agen perjalanan": a sentence's capital, not a name, and a new,
+                # unnamed organisation (a definite "Laporan tersebut" is read below).
+                return Speaker(None, None, "ANON", "role", text, 0.5)
+            proper = False
         role_headed = (
             any(tuple(bare[:n]) in lex.roles for n in (1, 2, 3))
             or head in lex.person_nouns
@@ -2002,6 +2076,9 @@ class Extractor:
                     return Speaker(holder.name, holder.entity_id, "PER", "role", text, 0.75)
                 return self._anaphor("person", None, para, a, text)
             return Speaker(None, None, "ANON", "role", text, 0.4)
+        named_after = self._named_by_noun(para, words, low, a, b)
+        if named_after is not None:
+            return named_after
         orgs = [r for r in refs if r.label in {"ORG", "GPE", "LOC"}]
         named_org = any(r.label == "ORG" for r in orgs)
         if head in lex.org_nouns and not named_org and (definite or len(bare) == 1 or not proper):
@@ -2049,6 +2126,32 @@ class Extractor:
                     outlet,
                 )
         return None
+
+    def _named_by_noun(
+        self, para: Para, words: list[str], low: list[str], a: int, b: int
+    ) -> Speaker | None:
+        """ "Environmental group Trend Asia", "kelompok lingkungan Walhi": a common noun for
+        an organisation, then its name (capitalised words to the end of the phrase)."""
+        lex = self.lex
+        tail = len(words)
+        while tail > 0 and words[tail - 1][:1].isupper():
+            tail -= 1
+        if tail == 0 or tail == len(words) or len(words) - tail > 5:
+            return None
+        if any(w[:1].isupper() for w in words[1:tail]) or low[tail - 1] in _function_words():
+            return None  # "the Department of National Parks": one name, not noun + name
+        if not any(w in lex.org_nouns or w in lex.org_heads for w in low[:tail]):
+            return None
+        if any(w in lex.person_nouns or (w,) in lex.roles for w in low[:tail]):
+            return None  # "pelatih klub Persita Raya": a person's role, not an organisation
+        start = para.text.find(words[tail], a, b)
+        refs = self.names.refs(para.index, start, b)
+        if any((r.label == "PER" and not r.weak) or r.label == "ORG" for r in refs):
+            return None  # a person, or an organisation the tables know: read as usual
+        name = " ".join(words[tail:]).strip(" .,")
+        if len(refs) == 1 and refs[0].label in {"GPE", "LOC"} and refs[0].start == start:
+            return None  # "the ministry in Jakarta"-like: a place, not a name
+        return Speaker(name, None, "ORG", "organisation", name, 0.7)
 
     def _anaphor(
         self, want: str, head: str | None, para: Para, pos: int, text: str
