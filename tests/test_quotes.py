@@ -180,6 +180,20 @@ def test_organisation_names_and_unnamed_organisations(mode: str) -> None:
 
 
 @pytest.mark.parametrize("mode", MODES)
+def test_unit_in_a_role_before_an_apposition_is_not_a_person(mode: str) -> None:
+    quotes = run(
+        [
+            "Kepala Riset KilatPay, Dewi Anggraeni, mengatakan transaksi naik dua kali lipat.",
+            '"Kami menambah kapasitas server sejak awal bulan," tulis KilatPay di laman resminya.',
+        ],
+        mode,
+    )
+    assert find(quotes, "transaksi naik").speaker == "Dewi Anggraeni"
+    company = find(quotes, "kapasitas server")
+    assert company.speaker == "KilatPay" and company.resolution == "organisation"
+
+
+@pytest.mark.parametrize("mode", MODES)
 def test_english_possessives_and_organisations_named_after_a_noun(mode: str) -> None:
     quotes = run(
         [

@@ -781,7 +781,28 @@ def _heuristic_line(text: str) -> list[tuple[Ref, list[str]]]:
             j += 1
         out.extend(_cut_run(run, text, sentence_start=_starts(toks, i)))
         i = max(j, i + 1)
-    return out
+    return _drop_role_tails(out, text)
+
+
+def _drop_role_tails(out: list[tuple[Ref, list[str]]], text: str) -> list[tuple[Ref, list[str]]]:
+    """ "Kepala Teknologi DompetKu, Reza Alamsyah, …": the name between commas is the
+    person; the capitalised words after the title before it are the role's unit, not a
+    second person."""
+    keep: list[tuple[Ref, list[str]]] = []
+    for k, (ref, role) in enumerate(out):
+        nxt = out[k + 1][0] if k + 1 < len(out) else None
+        if (
+            ref.label == "PER"
+            and role
+            and nxt is not None
+            and nxt.label == "PER"
+            and " " in nxt.name
+            and text[ref.end : nxt.start].strip() == ","
+            and text[nxt.end : nxt.end + 1] == ","
+        ):
+            continue
+        keep.append((ref, role))
+    return keep
 
 
 def _starts(toks: list[tuple[str, int, int]], i: int) -> bool:
