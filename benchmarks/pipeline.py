@@ -54,12 +54,15 @@ def per_stage(raws: list[RawDocument], batch: int) -> tuple[dict[str, Any], list
     from kabar.pipeline.runner import Pipeline
 
     timings: dict[str, float] = {}
+    cpu_timings: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         store = fresh_store(tmp, "stages")
         store.put_raw(raws)
         t0 = time.perf_counter()
         c0 = time.process_time()
-        with Pipeline(store, None, batch_size=batch, timings=timings) as pipe:
+        with Pipeline(
+            store, None, batch_size=batch, timings=timings, cpu_timings=cpu_timings
+        ) as pipe:
             report = pipe.run_raw(store.iter_raw())
         wall = time.perf_counter() - t0
         cpu = time.process_time() - c0
@@ -74,6 +77,10 @@ def per_stage(raws: list[RawDocument], batch: int) -> tuple[dict[str, Any], list
             "articles_per_s": round(n / sec, 1) if sec else None,
             "ms_per_article": round(1000 * sec / n, 3),
             "share": round(sec / total, 4) if total else 0.0,
+            "cpu_ms_per_article": round(1000 * cpu_timings.get(name, 0.0) / n, 3),
+            "cpu_articles_per_s": (
+                round(n / cpu_timings[name], 1) if cpu_timings.get(name) else None
+            ),
         }
         for name, sec in timings.items()
     ]

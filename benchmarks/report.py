@@ -104,11 +104,24 @@ def pipeline_section(data: dict[str, Any]) -> list[str]:
                 r["seconds"],
                 r["ms_per_article"],
                 r["articles_per_s"],
+                r.get("cpu_ms_per_article"),
+                r.get("cpu_articles_per_s"),
                 f"{100 * r['share']:.1f}%",
             ]
             for r in ps["stages"]
         ]
-        lines += table(["stage", "seconds", "ms/article", "articles/s", "share"], rows)
+        lines += table(
+            [
+                "stage",
+                "seconds",
+                "ms/article (wall)",
+                "articles/s (wall)",
+                "CPU ms/article",
+                "articles per CPU-s",
+                "share (wall)",
+            ],
+            rows,
+        )
         peers = entry.get("peers") or []
         if peers:
             by_stage = {r["stage"]: r for r in ps["stages"]}
