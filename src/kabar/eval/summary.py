@@ -26,9 +26,9 @@ from kabar.cluster.rouge import rouge
 from kabar.cluster.summarise import (
     SummaryConfig,
     TrainingDoc,
+    _features_and_similarity,
     _predict_many,
     select_by_budget,
-    sentence_features,
     strip_dateline,
     summarise_sentences,
     train_summariser,
@@ -45,8 +45,9 @@ ANCHORS = [
 PROTOCOLS = ("indosum", "clean")
 UNSUPERVISED = SummaryConfig(learned=False)
 CV_SYSTEMS = (
-    "kabar learned scorer + budget + dateline cut (5-fold CV on dev)",
+    "kabar learned scorer + length rule + dateline cut (5-fold CV on dev)",
     "  ablation: no dateline cut",
+    "  ablation: word budget only (no confidence rule)",
     "  ablation: top-3 sentences, no cut",
 )
 
@@ -76,29 +77,37 @@ def _score(hyps: list[list[str]], docs: list[dict[str, Any]], protocol: str) -> 
 
 def cross_validated(
     docs: list[dict[str, Any]], folds: int = 5
-) -> tuple[dict[str, list[list[str]]], list[int]]:
-    """Held-out summaries of every article from models trained on the other folds, and the
-    word budget each fold's model chose."""
+) -> tuple[dict[str, list[list[str]]], list[dict[str, float]]]:
+    """Held-out summaries of every article from models trained on the other folds (the
+    runtime selection: near-copies skipped, at most ``SummaryConfig.max_sentences``), and
+    the length rule each fold's model chose."""
     training = [
         TrainingDoc(d["paragraphs"], d["title"], d["labels"], d["summary"], "id") for d in docs
     ]
-    feats = [sentence_features(d["paragraphs"], d["title"], "id") for d in docs]
+    feats, sims = zip(
+        *(_features_and_similarity(d["paragraphs"], d["title"], "id") for d in docs), strict=True
+    )
+    cap = SummaryConfig().max_sentences
     fold_of = np.arange(len(docs)) % folds
     out: dict[str, list[list[str]]] = {name: [[] for _ in docs] for name in CV_SYSTEMS}
-    budgets = []
+    rules = []
     for f in range(folds):
         model = train_summariser([t for t, g in zip(training, fold_of, strict=True) if g != f])
-        budgets.append(model.budget_words)
+        rules.append(
+            {"budget": model.budget_words, "min_prob": model.min_prob, "sure_prob": model.sure_prob}
+        )
         held = [i for i in range(len(docs)) if fold_of[i] == f]
         for i, probs in zip(held, _predict_many(model, [feats[i] for i in held]), strict=True):
             sents = docs[i]["sentences"]
             lengths = [len(words(s)) for s in sents]
-            budgeted = select_by_budget(probs, lengths, model.budget_words)
+            picked = model.select(probs, lengths, sims[i], cap)
+            budget_only = select_by_budget(probs, lengths, model.budget_words, sims[i], 0.8, cap)
             top3 = sorted(np.argsort(-probs, kind="stable")[:3])
-            out[CV_SYSTEMS[0]][i] = [_lead_cut(sents[j], j) for j in budgeted]
-            out[CV_SYSTEMS[1]][i] = [sents[j] for j in budgeted]
-            out[CV_SYSTEMS[2]][i] = [sents[j] for j in top3]
-    return out, budgets
+            out[CV_SYSTEMS[0]][i] = [_lead_cut(sents[j], j) for j in picked]
+            out[CV_SYSTEMS[1]][i] = [sents[j] for j in picked]
+            out[CV_SYSTEMS[2]][i] = [_lead_cut(sents[j], j) for j in budget_only]
+            out[CV_SYSTEMS[3]][i] = [sents[j] for j in top3]
+    return out, rules
 
 
 def _lead_cut(sentence: str, index: int) -> str:
@@ -123,13 +132,13 @@ def evaluate(path: Path, cv: bool = True, limit: int | None = None) -> dict[str,
             for d in docs
         ],
     }
-    budgets: list[int] = []
+    rules: list[dict[str, float]] = []
     if cv:
-        held_out, budgets = cross_validated(docs)
+        held_out, rules = cross_validated(docs)
         systems.update(held_out)
     return {
         "documents": len(docs),
-        "cv_budget_words": budgets,
+        "cv_length_rules": rules,
         "results": {
             p: {name: _score(h, docs, p) for name, h in systems.items()} for p in PROTOCOLS
         },
@@ -161,7 +170,10 @@ def command(
         click.echo(json.dumps(result, indent=2))
     else:
         title = f"IndoSum fold-1 dev, {result['documents']} articles"
-        if result["cv_budget_words"]:
-            title += f" (CV word budgets {result['cv_budget_words']})"
+        if result["cv_length_rules"]:
+            title += " — CV length rules (budget/min/sure): " + ", ".join(
+                f"{r['budget']}/{r['min_prob']:g}/{r['sure_prob']:g}"
+                for r in result["cv_length_rules"]
+            )
         print_table(title, cols, table)
     write_results(out, {"task": "summary", **result}, markdown_table(cols, table))
