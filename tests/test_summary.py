@@ -136,6 +136,13 @@ def test_select_by_budget_fills_budget_and_skips_copies() -> None:
     sim[0, 1] = sim[1, 0] = 0.95
     assert select_by_budget(scores, lengths, 35, sim) == [0, 2]
     assert select_by_budget(scores, lengths, 100, max_sentences=3) == [0, 1, 2]
+    # Confident sentences join past the budget (up to twice it); weak ones never join.
+    assert select_by_budget(scores, lengths, 35, sure_score=0.75) == [0, 1]
+    assert select_by_budget(scores, lengths, 35, sure_score=0.65) == [0, 1, 2]
+    assert select_by_budget(scores, lengths, 20, sure_score=0.05) == [0, 1]  # 2x budget
+    assert select_by_budget(scores, lengths, 30, sure_score=0.5) == [0, 1, 2]
+    assert select_by_budget(scores, lengths, 100, min_score=0.5) == [0, 1, 2]
+    assert select_by_budget(np.array([0.05, 0.01]), [10, 10], 100, min_score=0.5) == [0]
 
 
 def _doc() -> list[list[str]]:
@@ -166,11 +173,13 @@ def test_exported_trees_match_and_round_trip() -> None:
     x = rng.random((400, len(FEATURES)))
     y = (x[:, 0] + 0.2 * rng.random(400) > 0.7).astype(int)
     model = fit_sentence_model(x, y, budget_words=50)
+    model.min_prob, model.sure_prob = 0.1, 0.6
     probs = model.predict(x)
     assert ((probs >= 0) & (probs <= 1)).all()
     assert probs[y == 1].mean() > probs[y == 0].mean()
     again = SentenceModel.from_json(json.loads(json.dumps(model.to_json())))
-    assert np.allclose(again.predict(x), probs) and again.budget_words == 50
+    assert np.allclose(again.predict(x), probs)
+    assert (again.budget_words, again.min_prob, again.sure_prob) == (50, 0.1, 0.6)
 
 
 def test_shipped_model_prefers_the_lead() -> None:
