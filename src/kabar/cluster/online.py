@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -38,7 +39,7 @@ TERMS_NS = "story_terms"
 @dataclass
 class ClusterConfig:
     threshold: float = 0.24  # join the best story at or above this cosine
-    merge_threshold: float = 0.45  # merge two stories whose centroids are this close
+    merge_threshold: float = 0.50  # merge two stories whose centroids are this close
     window_days: float = 14.0  # live stories: last article at most this long before
     # An undated article next to a dated story: the time window cannot vouch for it, so the
     # text must (a July preview must not join a January visit for want of a date).
@@ -58,12 +59,17 @@ class ClusterConfig:
     # month, weekday), scale * (agreement - 0.5): the same year lifts a candidate, another
     # year sinks it.
     time_scale: dict[str, float] = field(default_factory=lambda: {"y": 0.3, "m": 0.2, "d": 0.1})
-    # Subtracted when none of the article's 3 heaviest names is among the story's 10
-    # heaviest: the same kind of event with another protagonist.
-    name_penalty: float = 0.0
-    # A story this small is absorbed at the join threshold: one short article left alone
-    # before its story had grown is judged again as the story grows.
-    small_story: int = 0
+    # After a join, members of the story and of its close neighbours (centroid cosine at
+    # least refine_floor) move to the other story when they fit it this much better;
+    # None turns it off. Stories above refine_members are left alone (bounded cost).
+    refine_margin: float | None = 0.0
+    refine_floor: float = 0.2
+    refine_single: float = 0.26  # a lone article moves only at this fit (it has no story)
+    refine_neighbours: int = 3
+    refine_members: int = 60
+    # Split an undated story when at least this many members each name another year than
+    # the story's main one as their own main year (0: never).
+    year_split: int = 3
 
 
 @dataclass
@@ -102,7 +108,14 @@ class StoryState:
     def from_bytes(cls, story_id: str, blob: bytes) -> StoryState:
         p = json.loads(zlib.decompress(blob))
         return cls(
-            story_id, p["c"], p["m"], p["w"], p["f"], p["l"], p.get("g", 0), p.get("lang", {})
+            story_id,
+            p["c"],
+            p["m"],
+            p["w"],
+            p["f"],
+            p["l"],
+            p.get("g", 0),
+            p.get("lang", {}),
         )
 
 
@@ -160,15 +173,6 @@ def time_agreement(vec: Vector, other: Vector, scale: dict[str, float]) -> float
         if kind in theirs and scale.get(kind):
             out += scale[kind] * (dot(unit(part), unit(theirs[kind])) - 0.5)
     return out
-
-
-def names_agree(vec: Vector, other: Vector, mine: int = 3, theirs: int = 10) -> bool:
-    """Does one of ``vec``'s heaviest names appear among ``other``'s? (True without names.)"""
-    names = {k: x for k, x in vec.items() if k.startswith("e:")}
-    known = {k: x for k, x in other.items() if k.startswith("e:")}
-    if not names or not known:
-        return True
-    return bool(set(top_terms(names, mine)) & set(top_terms(known, theirs)))
 
 
 def _apart(a: StoryState, b: StoryState, cfg: ClusterConfig) -> bool:
@@ -328,8 +332,6 @@ class OnlineClusterer:
             sim = dot(vec, story.direction())
             if when is None or story.last_seen is None:  # no timestamps: the text's dates
                 sim += time_agreement(vec, story.centroid, cfg.time_scale)
-            if cfg.name_penalty and not names_agree(vec, story.centroid):
-                sim -= cfg.name_penalty
             if language and story.languages and language not in story.languages:
                 names = unit({k: x for k, x in vec.items() if k[0] in "edy"})
                 sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "edy"}))
@@ -354,6 +356,8 @@ class OnlineClusterer:
         self._attach(best, item_id, vec, when)
         merged = self._maybe_merge(best, candidates)
         self._maybe_split(merged)
+        if cfg.refine_margin is not None:
+            self._refine(self._story(self.docs[item_id].story_id), candidates)
         doc = self.docs[item_id]
         return doc.story_id
 
@@ -411,8 +415,7 @@ class OnlineClusterer:
             sim = dot(direction, other.direction())
             if story.last_seen is None or other.last_seen is None:
                 sim += time_agreement(story.centroid, other.centroid, cfg.time_scale)
-            small = min(other.weight, story.weight) <= cfg.small_story
-            margin = sim - (cfg.threshold if small else cfg.merge_threshold)
+            margin = sim - cfg.merge_threshold
             if margin < 0:
                 continue
             if (
@@ -459,6 +462,11 @@ class OnlineClusterer:
         ]
         if len(vectors) < 6:
             return
+        if story.last_seen is None and cfg.year_split:
+            by_year = self._year_groups(vectors)
+            if by_year is not None:
+                self._split_off(story, by_year)
+                return
         # Seeds: the member least similar to the centroid, and the one least similar to it.
         direction = story.direction()
         a = min(vectors, key=lambda av: (dot(av[1], direction), av[0]))
@@ -480,6 +488,53 @@ class OnlineClusterer:
             apart += time_agreement(ca, cb, cfg.time_scale)
         if min(len(groups[0]), len(groups[1])) < 3 or apart >= cfg.split_threshold:
             return
+        self._split_off(story, groups)
+
+    def _year_groups(self, vectors: list[tuple[str, Vector]]) -> tuple[list[str], list[str]] | None:
+        """Undated members whose text puts the event in two different years: one story per
+        year (two fights of one boxer, two patches of one browser). Members that name no
+        year go to the side they fit best."""
+        cfg = self.config
+        years: dict[str, str] = {}
+        for aid, vec in vectors:
+            mine = {k: x for k, x in vec.items() if k.startswith("y:") and k[2:].isdigit()}
+            if mine:
+                years[aid] = max(sorted(mine), key=lambda k: mine[k])
+        counts = Counter(years.values())
+        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(ranked) < 2:
+            return None
+        main = ranked[0][0]
+        other = [a for a, y in years.items() if y != main]
+        if len(other) < cfg.year_split:
+            return None
+        centroids: list[Vector] = [{}, {}]
+        for aid, vec in vectors:
+            if years.get(aid) == main:
+                _add(centroids[0], vec)
+            elif aid in other:
+                _add(centroids[1], vec)
+        groups: tuple[list[str], list[str]] = ([], [])
+        for _ in range(3):
+            groups = ([], [])
+            for aid, vec in vectors:
+                fits = [
+                    dot(vec, unit(c)) + time_agreement(vec, c, cfg.time_scale) for c in centroids
+                ]
+                groups[0 if fits[0] >= fits[1] else 1].append(aid)
+            centroids = [{}, {}]
+            for side, members in enumerate(groups):
+                for aid in members:
+                    _add(centroids[side], dict(vectors)[aid])
+        if min(len(groups[0]), len(groups[1])) < 3:
+            return None
+        # Only a split that the merge step would not undo at once.
+        a, b = centroids
+        if dot(unit(a), unit(b)) + time_agreement(a, b, cfg.time_scale) >= cfg.merge_threshold:
+            return None
+        return groups
+
+    def _split_off(self, story: StoryState, groups: tuple[list[str], list[str]]) -> None:
         # The group holding the story's first member keeps the id.
         first = story.members[0]
         leave = groups[1] if first in groups[0] else groups[0]
@@ -501,6 +556,64 @@ class OnlineClusterer:
         self.dirty_stories.update({story.id, new.id})
         self.reindex.update({story.id, new.id})
         self._index(story)
+
+    def _fit(self, vec: Vector, story: StoryState, without: bool) -> float:
+        """Similarity of a vector to a story's centroid (leaving the vector out when it is a
+        member), with the text-date agreement when the story is undated."""
+        centroid = story.centroid
+        if without:
+            centroid = dict(centroid)
+            _add(centroid, vec, -1.0)
+        if not centroid:
+            return 0.0
+        sim = dot(vec, unit(centroid))
+        if story.last_seen is None:
+            sim += time_agreement(vec, centroid, self.config.time_scale)
+        return sim
+
+    def _refine(self, story: StoryState | None, candidates: list[StoryState]) -> None:
+        """Local k-means step between the story just joined and its close neighbours: a member
+        that fits a neighbour clearly better moves there. Two similar events each get their
+        own story only once both exist; articles that came before the second one was
+        started sit in the first and are moved here. Cost: members of a few live stories."""
+        cfg = self.config
+        if story is None or not story.members:
+            return
+        direction = story.direction()
+        near = [
+            c
+            for c in sorted(candidates, key=lambda c: c.id)
+            if c.id != story.id
+            and c.members
+            and c.id not in self.deleted_stories
+            and not _apart(story, c, cfg)
+            and dot(direction, c.direction()) >= cfg.refine_floor
+        ][: cfg.refine_neighbours]
+        for other in near:
+            for src, dst in ((story, other), (other, story)):
+                if len(src.members) > cfg.refine_members:
+                    continue
+                for aid in list(src.members):
+                    doc = self._doc(aid)
+                    if doc is None or doc.duplicate or not doc.vector or not src.weight:
+                        continue
+                    stay = self._fit(doc.vector, src, without=True)
+                    move = self._fit(doc.vector, dst, without=False)
+                    # A lone article has no story to stay in: it needs a clear fit to move.
+                    bar = cfg.threshold if src.weight > 1 else cfg.refine_single
+                    if move >= bar and move > stay + cfg.refine_margin:
+                        self._move(aid, doc, src, dst)
+
+    def _move(self, aid: str, doc: DocState, src: StoryState, dst: StoryState) -> None:
+        src.members.remove(aid)
+        _add(src.centroid, doc.vector, -1.0)
+        src.changed()
+        src.weight -= 1
+        self.dirty_stories.add(src.id)
+        self.reindex.add(src.id)
+        language, self._language = getattr(self, "_language", None), None
+        self._attach(dst, aid, doc.vector, doc.when)
+        self._language = language
 
     # --- persistence -----------------------------------------------------------------------
     def flush(self) -> None:
