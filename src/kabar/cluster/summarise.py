@@ -294,33 +294,40 @@ class SentenceModel:
         """Probability that each row (sentence) belongs in the summary."""
         if x.shape[0] == 0:
             return np.zeros(0)
-        rows = np.arange(x.shape[0])
-        logit = np.full(x.shape[0], self.baseline)
-        for feat, thr, left, right, value in self._arrays():
-            node = np.zeros(x.shape[0], dtype=int)
-            while True:
-                inner = left[node] != 0  # leaves have no children (the root is node 0)
-                if not inner.any():
-                    break
-                go_left = x[rows, feat[node]] <= thr[node]
-                node = np.where(inner, np.where(go_left, left[node], right[node]), node)
-            logit += value[node]
+        feat, thr, left, right, value = self._arrays()
+        trees = np.arange(feat.shape[0])[None, :]
+        rows = np.arange(x.shape[0])[:, None]
+        # Walk every tree at once, one level per step (a handful of numpy calls per article
+        # instead of a few per tree).
+        node = np.zeros((x.shape[0], feat.shape[0]), dtype=int)
+        while True:
+            child_left = left[trees, node]
+            inner = child_left != 0  # leaves have no children (the root is node 0)
+            if not inner.any():
+                break
+            go_left = x[rows, feat[trees, node]] <= thr[trees, node]
+            node = np.where(inner, np.where(go_left, child_left, right[trees, node]), node)
+        logit = self.baseline + value[trees, node].sum(axis=1)
         return 1.0 / (1.0 + np.exp(-logit))
 
-    def _arrays(self) -> list[tuple[np.ndarray, ...]]:
-        """Each tree as numpy arrays, converted once per model (not on every call)."""
+    def _arrays(self) -> tuple[np.ndarray, ...]:
+        """The trees as (tree, node) arrays padded to the widest tree, built once per model."""
         cached = self.__dict__.get("_tree_arrays")
-        if cached is None or len(cached) != len(self.trees):
-            cached = [
-                (
-                    np.asarray(tree["feature"], dtype=int),
-                    np.asarray(tree["threshold"], dtype=float),
-                    np.asarray(tree["left"], dtype=int),
-                    np.asarray(tree["right"], dtype=int),
-                    np.asarray(tree["value"], dtype=float),
-                )
-                for tree in self.trees
-            ]
+        if cached is None or cached[0].shape[0] != len(self.trees):
+            width = max((len(t["left"]) for t in self.trees), default=1)
+            arrays = []
+            for key, dtype in (
+                ("feature", int),
+                ("threshold", float),
+                ("left", int),
+                ("right", int),
+                ("value", float),
+            ):
+                out = np.zeros((len(self.trees), width), dtype=dtype)
+                for k, tree in enumerate(self.trees):
+                    out[k, : len(tree[key])] = tree[key]
+                arrays.append(out)
+            cached = tuple(arrays)
             self.__dict__["_tree_arrays"] = cached
         return cached
 
