@@ -94,6 +94,7 @@ class Lexicon:
     org_heads: set[str] = field(default_factory=set)
     honorifics: set[str] = field(default_factory=set)
     legal: set[str] = field(default_factory=set)  # company forms that open a name: pt, cv
+    plural: set[str] = field(default_factory=set)  # opens a group of people: para, ratusan
 
     def cue(self, token: str) -> tuple[Cue, bool] | None:
         """The cue a token is, and whether it carries the pronoun clitic (``ujarnya``)."""
@@ -143,6 +144,8 @@ def lexicon() -> Lexicon:
                 lex.roles.add(tuple(word.split()))
             elif kind == "legal":
                 lex.legal.add(word)
+            elif kind == "plural":
+                lex.plural.add(word)
     for title, kind in titles().items():
         words = tuple(title.split())
         if kind == "honorific" or kind == "academic":
@@ -492,6 +495,8 @@ class Names:
                 w.lower() in lex.pronouns or lex.cue(w) is not None for w in words
             ):
                 continue
+            if m.label == "PER" and all(lex.is_role_word(w) for w in words):
+                continue  # "kata Sekda": a role (resolved to its holder), not a name
             ent = entities.get(m.entity_id or "")
             name = ent.name if ent else m.text
             if m.label == "PER":
@@ -743,6 +748,7 @@ def _heuristic_line(text: str) -> list[tuple[Ref, list[str]]]:
     out: list[tuple[Ref, list[str]]] = []
     i, n = 0, len(toks)
     blocked = _DAYS | _months()
+    carry: tuple[int, list[str]] | None = None  # a role run waiting for its name
     while i < n:
         tok = toks[i][0]
         if not (tok[:1].isupper() or lex.is_role_word(tok)) or tok.lower() in blocked:
@@ -779,9 +785,29 @@ def _heuristic_line(text: str) -> list[tuple[Ref, list[str]]]:
             else:
                 break
             j += 1
-        out.extend(_cut_run(run, text, sentence_start=_starts(toks, i)))
+        cut = _cut_run(run, text, sentence_start=_starts(toks, i))
+        if carry and run and text[carry[0] : run[0][1]].strip() == ",":
+            # "Sekretaris Daerah Teluk Damar, Agus Salimun": the role before the comma is the
+            # role of the person after it.
+            for x, (ref, role) in enumerate(cut):
+                if ref.label == "PER" and not role and ref.start == run[0][1]:
+                    cut[x] = (ref, carry[1])
+                break
+        carry = _role_run(run, cut)
+        out.extend(cut)
         i = max(j, i + 1)
     return _drop_role_tails(out, text)
+
+
+def _role_run(
+    run: list[tuple[str, int, int]], cut: list[tuple[Ref, list[str]]]
+) -> tuple[int, list[str]] | None:
+    """A run that is a role and its unit with nobody named ("Kepala Dinas Kesehatan Batu
+    Lintang"): (its end, its words), for the name that may follow after a comma."""
+    if not run or not lexicon().is_role_word(run[0][0]) or any(r.label == "PER" for r, _ in cut):
+        return None
+    words = [t.lower().rstrip(".") for t, _, _ in run if t not in {"(", ")"}]
+    return run[-1][2], [w for w in words if w not in lexicon().honorifics]
 
 
 def _drop_role_tails(out: list[tuple[Ref, list[str]]], text: str) -> list[tuple[Ref, list[str]]]:
@@ -1108,6 +1134,7 @@ class Speaker:
     text: str
     confidence: float
     outlet: bool = False
+    plural: bool = False  # an unnamed group ("para guru", "sejumlah orang tua")
 
 
 @dataclass
@@ -1138,9 +1165,19 @@ class Salience:
         return None
 
     def find(self, want: str, *, head: str | None = None) -> Event | None:
-        """The most recent event of a kind: person, org, outlet, any, or clitic (-nya)."""
+        """The most recent event of a kind: person, org, outlet, any, plural (mereka, they),
+        or clitic (-nya)."""
+        if want == "plural":
+            # A group or an organisation in view; else a misused singular ("…” Mereka
+            # berkata." in machine translation), the most recent event of any kind.
+            for ev in reversed(self.events[-6:]):
+                if ev.speaker.plural or ev.speaker.kind == "ORG":
+                    return ev
+            want = "any"
         for ev in reversed(self.events):
             sp = ev.speaker
+            if sp.plural and want != "any":
+                continue  # "ia", "-nya" are one person, never a group
             if want == "person" and sp.kind in {"PER", "ANON"}:
                 return ev
             if want == "any":
@@ -1343,6 +1380,7 @@ class Extractor:
         self.position = {p.index: i for i, p in enumerate(self.paras)}
         self.state = Salience()
         self.quotes: list[Quote] = []
+        self.after_quote = False  # reading the attribution after a closing mark
 
     def _para(self, ln: Line) -> Para:
         text = ln.text[:MAX_LINE_CHARS]
@@ -1561,6 +1599,15 @@ class Extractor:
 
     # -- attribution after a closing mark ---------------------------------------------------
     def _after(self, para: Para, seg: Seg, s1: int) -> tuple[Speaker, str] | None:
+        # After a quote "mereka" is mostly machine translation's misused singular ("…”
+        # Mereka berkata."): read it as the speaker in view, not a group.
+        self.after_quote = True
+        try:
+            return self._after_quote(para, seg, s1)
+        finally:
+            self.after_quote = False
+
+    def _after_quote(self, para: Para, seg: Seg, s1: int) -> tuple[Speaker, str] | None:
         assert seg.close is not None
         toks = para.toks_in(seg.close + 1, s1, first=ATTRIBUTION_WINDOW)
         # Skip punctuation between the mark and the cue.
@@ -2015,6 +2062,11 @@ class Extractor:
         if first.lower() in self.lex.pronouns and self.lex.pronouns[first.lower()] == "person":
             return None  # "Ia …": resolved where a cue needs it
         end = toks[min(len(toks) - 1, 24)][2]
+        if first.lower() in self.lex.plural and len(toks) > 1 and toks[1][0][:1].islower():
+            # "Para guru itu …": a group in view, for a later "mereka".
+            group = Speaker(None, None, "ANON", "role", first, 0.6, plural=True)
+            self.state.add(para.index, s0, group, said=False)
+            return None
         sp = self._initial_np(para, s0, end)
         if (
             sp is not None
@@ -2062,7 +2114,9 @@ class Extractor:
             return Speaker(r.name, r.entity_id, "PER", "named", para.text[r.start : r.end], 0.92)
         anonymous = low[0] in lex.anonymous or (low[0] == "salah" and "seorang" in low)
         if anonymous and not (low[0] in {"a", "an"} and len(words) > 1 and words[1][:1].isupper()):
-            return Speaker(None, None, "ANON", "role", text, 0.7)
+            return Speaker(None, None, "ANON", "role", text, 0.7, plural=low[0] in lex.plural)
+        if low[0] in lex.plural and len(words) > 1 and words[1][:1].islower():
+            return Speaker(None, None, "ANON", "role", text, 0.6, plural=True)  # "para guru"
         bare = [w for w in low if w not in {"sang", "itu", "tersebut", "ini", "the"}]
         definite = len(bare) < len(low)
         head = bare[0] if bare else ""
@@ -2222,6 +2276,8 @@ class Extractor:
     def _pronoun(
         self, para: Para, tok: tuple[str, int, int], want: str, text: str
     ) -> Speaker | None:
+        if want == "plural" and self.after_quote:
+            want = "any"
         ev = self.state.find(want)
         if ev is not None:
             near = self._gap(ev.line, para.index) <= 3
