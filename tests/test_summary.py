@@ -10,9 +10,11 @@ import pytest
 from kabar.cluster.rouge import rouge, rouge_n, tokenize
 from kabar.cluster.summarise import (
     FEATURES,
+    MAX_DOC_SENTENCES,
     SentenceModel,
     SummaryConfig,
     fit_sentence_model,
+    head_sentences,
     load_sentence_model,
     select_by_budget,
     sentence_features,
@@ -217,3 +219,12 @@ def test_article_summary_cuts_the_dateline() -> None:
     assert summary and summary[0].startswith("Jembatan gantung baru")
     assert all("Warta Kita" not in s for s in summary)
     assert all("Warta Kita" not in s for s in summarise_story([article]))
+
+
+def test_long_page_is_bounded() -> None:
+    assert head_sentences([["a", "b"], ["c", "d", "e"], ["f"]], 4) == [["a", "b"], ["c", "d"]]
+    line = "Air sungai meluap dan merendam rumah warga di tepi kota sejak pagi hari."
+    page = [[f"{line} Bagian {i}."] for i in range(MAX_DOC_SENTENCES * 4)]
+    for learned in (True, False):
+        picked = summarise_sentences(page, "Banjir", "id", SummaryConfig(learned=learned))
+        assert picked and max(picked) < MAX_DOC_SENTENCES

@@ -107,6 +107,7 @@ def lexrank(sim: np.ndarray, damping: float = 0.85, iters: int = 50) -> np.ndarr
 # --- learned single-document scorer -------------------------------------------------------
 
 MODEL_FILE = "summary_sentences.json"
+MAX_DOC_SENTENCES = 300  # bounds time and memory on pathological pages
 QUOTE_CHARS = frozenset('"“”')
 SPEECH_RE = re.compile(
     r"\b(kata|ujar|ucap|tutur|jelas|ungkap|sebut|tegas|imbuh|tambah|terang|papar|said|says|told)"
@@ -552,6 +553,7 @@ def learned_summary(
     max_sentences: int | None = None,
 ) -> list[int]:
     """Indices (flattened order) of the sentences the learned scorer picks."""
+    paragraphs = head_sentences(paragraphs)
     sents = [s for p in paragraphs for s in p]
     if not sents:
         return []
@@ -619,6 +621,7 @@ def summarise_sentences(
     (flattened order), returned in document order. The learned scorer when it is shipped
     (and ``config.learned``), else LexRank + position prior + MMR."""
     cfg = config or SummaryConfig()
+    paragraphs = head_sentences(paragraphs)
     flat = [s for p in paragraphs for s in p]
     if not flat:
         return []
@@ -641,9 +644,25 @@ def summarise_document(
     return [_display(flat[i], i) for i in summarise_sentences(paragraphs, title, language, config)]
 
 
+def head_sentences(
+    paragraphs: Sequence[Sequence[str]], limit: int = MAX_DOC_SENTENCES
+) -> list[list[str]]:
+    """The first ``limit`` sentences, paragraphs kept: the similarity graph is dense (n²), and
+    a summary never reaches that deep into an article."""
+    out: list[list[str]] = []
+    left = limit
+    for p in paragraphs:
+        if left <= 0:
+            break
+        out.append(list(p[:left]))
+        left -= len(out[-1])
+    return out
+
+
 def article_paragraphs(article: Article) -> list[list[str]]:
-    """Body lines as paragraphs of sentences (empty paragraphs dropped)."""
-    return [p for line in article.text_lines if (p := split_sentences(line.text))]
+    """Body lines as paragraphs of sentences (empty paragraphs dropped), first
+    ``MAX_DOC_SENTENCES`` sentences only."""
+    return head_sentences([p for line in article.text_lines if (p := split_sentences(line.text))])
 
 
 def article_sentences(article: Article) -> list[str]:
