@@ -934,7 +934,10 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             kinds[k] = "lochead"
         elif w.isupper() and len(w) >= 2 and w.isalpha():
             kinds[k] = "acronym"
-    # A title word right after a name is part of the name ("Lukman Hakim").
+        elif _POSSESSOR.search(w) and k + 1 < len(run):
+            kinds[k] = "role"  # "Nordmark's Prime Minister X": a possessor qualifies the role
+    # A title word right after a name is part of the name ("Lukman Hakim"), unless it opens a
+    # longer title ("… Prime Minister").
     for k in range(1, len(run)):
         if (
             kinds[k] == "role"
@@ -942,6 +945,9 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             and words[k][:1].isupper()
             and not _common(words[k - 1])
             and (k + 1 == len(run) or kinds[k + 1] != "")
+            and not any(
+                k + n <= len(run) and tuple(lowered[k : k + n]) in lex.roles for n in (2, 3)
+            )
         ):
             kinds[k] = ""
     k = 0
@@ -1354,6 +1360,7 @@ def _months() -> frozenset[str]:
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s)")
+_POSSESSOR = re.compile(r"\w['’]s$")
 _RELATIVE = frozenset({"yang", "who", "which", "whose"})
 _PASSIVE_OPENERS = frozenset({"hal", "demikian", "pernyataan", "penjelasan", "keterangan", "itu"})
 
