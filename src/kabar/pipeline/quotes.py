@@ -1018,6 +1018,19 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
 
 
 @cache
+def _passive_verb(word: str) -> bool:
+    """A di- passive of a verb ("diterima", "ditemui"), not "di" words that are roots."""
+    low = word.lower()
+    if not low.startswith("di") or not low.isalpha() or len(low) < 6:
+        return False
+    try:
+        stem = _stemmer().stem(low)  # type: ignore[attr-defined]
+    except Exception:  # a stemmer failure must not stop the stage
+        return False
+    return stem != low and len(stem) >= 3 and low not in lexicon().pronouns
+
+
+@cache
 def _loc_heads() -> frozenset[str]:
     return frozenset(w for w, k in keywords().items() if k == "loc")
 
@@ -2088,6 +2101,30 @@ class Extractor:
             return sp
         return None
 
+    def _passive_agent(self, para: Para, toks: list[tuple[str, int, int]]) -> None:
+        """ "Para guru itu diterima Sekretaris Daerah …, Agus Salimun.": the person a passive
+        verb introduces is who the next "Beliau" means (when no named person is the subject)."""
+        for k, (tok, _, _) in enumerate(toks[:SUBJECT_WINDOW]):
+            if not _passive_verb(tok) or self.lex.cue(tok) is not None:
+                continue
+            j = k + 1 + (k + 1 < len(toks) and toks[k + 1][0].lower() == "oleh")
+            if j >= len(toks) or not toks[j][0][:1].isupper():
+                return
+            end = next(
+                (x for x in range(j, min(len(toks), j + NP_WINDOW)) if toks[x][0] == "."), None
+            )
+            stop = toks[end][1] if end is not None else toks[min(len(toks), j + NP_WINDOW) - 1][2]
+            people = [
+                r
+                for r in self.names.refs(para.index, toks[j][1], stop)
+                if r.label == "PER" and not r.weak
+            ]
+            if people:
+                r = people[-1]
+                sp = Speaker(r.name, r.entity_id, "PER", "named", para.text[r.start : r.end], 0.8)
+                self.state.add(para.index, r.start, sp, said=False)
+            return
+
     # -- noun phrases to speakers -----------------------------------------------------------
     def _speaker_from_np(self, para: Para, a: int, b: int, cue: Cue | None) -> Speaker | None:
         """The speaker a phrase names: a person, an organisation, a role, a pronoun, nobody."""
@@ -2310,7 +2347,9 @@ class Extractor:
         toks = para.toks_in(s0, s1, first=SENTENCE_WINDOW)
         if not toks:
             return
-        self._subject_event(para, s0, s1)  # a named subject becomes salient
+        subject = self._subject_event(para, s0, s1)  # a named subject becomes salient
+        if subject is None or subject.kind != "PER":
+            self._passive_agent(para, toks)
         lowered = [t[0].lower() for t in toks]
         # "Hal itu disampaikan X": the previous sentence was X's.
         if lowered[0] in _PASSIVE_OPENERS:
