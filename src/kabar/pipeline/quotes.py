@@ -1212,6 +1212,13 @@ class Salience:
             return self.find(want)
         if want == "outlet":
             return self.find("org")
+        if want == "org":
+            # "tulis KirimCepat dalam keterangan resminya": a company that writes is no outlet
+            # the tables know, and "Perusahaan itu" is still that company.
+            for ev in reversed(self.events):
+                sp = ev.speaker
+                if sp.kind == "ORG" and sp.name and not _is_outlet(sp.name):
+                    return ev
         return None
 
 
