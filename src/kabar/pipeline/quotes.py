@@ -575,6 +575,16 @@ class Names:
                     refs.append(h)
         for line in list(names.by_line):
             names.by_line[line] = [r for r in names.by_line[line] if r.label != "_"]
+        refs_all = [(line, r) for line, refs in names.by_line.items() for r in refs]
+        renamed = _unit_prefixes(refs_all, lines)
+        for _, r in refs_all:
+            if r.label == "PER" and r.name in renamed:
+                r.name = renamed[r.name][0]
+        for old, (new, _) in renamed.items():
+            if old in names.people:
+                person = names.people.pop(old)
+                person.name = new
+                names.people.setdefault(new, person)
         longest: dict[str, str] = {}
         for refs in names.by_line.values():
             refs.sort(key=lambda r: r.start)
@@ -612,6 +622,12 @@ class Names:
         for ln in lines:
             for ref, role in _heuristic_line(ln.text[:MAX_LINE_CHARS]):
                 raw.append((ln.index, ref, role))
+        renamed = _unit_prefixes([(line, ref) for line, ref, _ in raw], lines)
+        for _, ref, role in raw:
+            if ref.label == "PER" and ref.name in renamed:
+                name, unit = renamed[ref.name]
+                role.extend(w.lower() for w in unit)
+                ref.name = name
         # One canonical name per person: a lone "Stoltenberg" takes "Jens Stoltenberg".
         full: dict[str, set[str]] = {}
         for _, r, _ in raw:
@@ -634,6 +650,101 @@ class Names:
         names.propagate(lines)
         names.freeze()
         return names
+
+
+def _unit_prefixes(
+    refs: list[tuple[int, Ref]], lines: list[Line]
+) -> dict[str, tuple[str, list[str]]]:
+    """Names that begin with a place or a club: full name → (person's name, unit words).
+
+    "Presiden Valdoria Mihail Korvanu", "pelatih Bintang Timur Rafael Mendonca": a capitalised
+    run after a title may be title + unit + name. The unit shows itself elsewhere in the
+    article: before another name ("Menteri Luar Negeri Valdoria Irina Belcescu"), or alone
+    where no person is meant ("kalah dari Bintang Timur"). At least two name words remain.
+    Moves the ref's start to the person's name.
+    """
+    lex = lexicon()
+    texts = {ln.index: ln.text[:MAX_LINE_CHARS] for ln in lines}
+    toks = {i: tokenize(t) for i, t in texts.items()}
+    role_words = {w for role in lex.roles for w in role} | set(lex.abbrev) | lex.person_nouns
+    # Every capitalised run of the article: (line, token indexes).
+    runs: list[tuple[int, list[int]]] = []
+    for line, tl in toks.items():
+        cur: list[int] = []
+        for k, (t, _, _) in enumerate([*tl, ("", 0, 0)]):
+            if t[:1].isupper() and t.lower().rstrip(".") not in role_words:
+                cur.append(k)
+            else:
+                if cur:
+                    runs.append((line, cur))
+                cur = []
+    out: dict[str, tuple[str, list[str]]] = {}
+    for line, ref in refs:
+        if ref.label != "PER" or ref.weak or line not in toks or ref.name in out:
+            continue
+        tl = toks[line]
+        # The run holding the ref, from just after its title.
+        idx = [k for k, t in enumerate(tl) if ref.start <= t[1] < ref.end]
+        if not idx:
+            continue
+        first = idx[0]
+        while first > 0 and tl[first - 1][0][:1].isupper():
+            if tl[first - 1][0].lower().rstrip(".") in role_words:
+                break
+            first -= 1
+        if first == 0 or tl[first - 1][0].lower().rstrip(".") not in role_words:
+            continue  # only a run right after a title can hold a unit
+        words = [t[0] for t in tl[first : idx[-1] + 1]]
+        if len(words) < 3 or words[-1] != ref.name.split()[-1]:
+            continue
+        for p in range(1, len(words) - 1):
+            unit, rest = words[:p], words[p:]
+            if _is_unit(unit, rest[0], runs, toks, (line, first)):
+                name = " ".join(rest)
+                if name != ref.name:
+                    out[ref.name] = (name, unit)
+                ref.start = tl[first + p][1]
+                break
+    return out
+
+
+def _is_unit(
+    unit: list[str],
+    after: str,
+    runs: list[tuple[int, list[int]]],
+    toks: dict[int, list[tuple[str, int, int]]],
+    here: tuple[int, int],
+) -> bool:
+    """Whether ``unit`` appears elsewhere as a place or club rather than a given name."""
+    lex = lexicon()
+    entry = gazetteer().lookup(" ".join(unit))
+    if entry is not None and entry.label in {"GPE", "LOC", "ORG"}:
+        return True
+    size = len(unit)
+    for line, run in runs:
+        tl = toks[line]
+        words = [tl[k][0] for k in run]
+        for i in range(len(words) - size + 1):
+            if words[i : i + size] != unit or (line, run[i]) == here:
+                continue
+            k_end = run[i] + size  # token after the unit
+            nxt = tl[k_end][0] if k_end < len(tl) else ""
+            if i + size < len(words):
+                if nxt != after and not _common(nxt):
+                    return True  # another name after the same unit: "Valdoria Irina …"
+                continue
+            if i > 0:
+                continue
+            prev = tl[run[i] - 1][0] if run[i] > 0 else ""
+            if (
+                _starts(tl, run[i])
+                or lex.cue(prev) is not None
+                or lex.cue(nxt) is not None
+                or prev.lower() in {"menurut", "according", "to", "oleh", "by", "bersama"}
+            ):
+                continue  # "kata Hendra", "Hendra menambahkan": a person by a given name
+            return True  # "kalah dari Bintang Timur di …": the unit alone
+    return False
 
 
 @cache
