@@ -697,7 +697,9 @@ def _unit_prefixes(
         words = [t[0] for t in tl[first : idx[-1] + 1]]
         if len(words) < 3 or words[-1] != ref.name.split()[-1]:
             continue
-        for p in range(1, len(words) - 1):
+        # The longest unit the article shows ("Garuda" alone is an airline, "Garuda Selatan"
+        # the club).
+        for p in range(len(words) - 2, 0, -1):
             unit, rest = words[:p], words[p:]
             if _is_unit(unit, rest[0], runs, toks, (line, first)):
                 name = " ".join(rest)
@@ -733,18 +735,23 @@ def _is_unit(
                 if nxt != after and not _common(nxt):
                     return True  # another name after the same unit: "Valdoria Irina …"
                 continue
-            if i > 0:
-                continue
-            prev = tl[run[i] - 1][0] if run[i] > 0 else ""
-            if (
-                _starts(tl, run[i])
-                or lex.cue(prev) is not None
-                or lex.cue(nxt) is not None
-                or prev.lower() in {"menurut", "according", "to", "oleh", "by", "bersama"}
+            prev = tl[run[i] - 1][0].lower() if run[i] > 0 else ""
+            if lex.cue(nxt) is None and (
+                prev in _UNIT_BEFORE or prev in _loc_heads() or prev in lex.org_heads
             ):
-                continue  # "kata Hendra", "Hendra menambahkan": a person by a given name
-            return True  # "kalah dari Bintang Timur di …": the unit alone
+                # "kalah dari Bintang Timur di …", "Kabupaten Lembah Sari": the unit alone,
+                # where a place or a team goes ("menemui Hendra", "kata Hendra" are people).
+                return True
     return False
+
+
+#: Words before a place or a team, not before a person.
+_UNIT_BEFORE = frozenset(
+    {"di", "dari", "ke", "asal", "kontra", "melawan", "lawan", "versus", "vs", "klub", "tim"}
+    | {"kesebelasan", "negara", "negeri", "pemerintah", "wilayah", "kawasan", "daerah", "rakyat"}
+    | {"warga", "bangsa", "pasukan", "tentara"}
+    | {"in", "from", "at", "against", "club", "team", "country", "government"}
+)
 
 
 @cache
