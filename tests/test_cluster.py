@@ -245,3 +245,40 @@ def test_demo_corpus_grouping(demo_dir: Path, tmp_store: object) -> None:
     split = {g: sorted(p) for g, p in got.items() if len(p) > 1}
     merged = {p: sorted(g) for p, g in pred_to_gold.items() if len(g) > 1}
     assert not split and not merged, f"split: {split}; merged: {merged}"
+
+
+# --- two similar events without timestamps: the dates in the text tell them apart -----------
+BOUT_2011 = [
+    "Juara tinju kelas berat Arkan Dewa mempertahankan sabuk gelarnya atas penantang Bima Sakti.",
+    "Pertarungan di Gelora Timur pada Sabtu, 12 Maret 2011 dihentikan wasit pada ronde ketujuh.",
+    "Pelatih Arkan Dewa menyebut pukulan kiri ke rusuk sebagai kunci kemenangan tahun 2011 itu.",
+]
+BOUT_2014 = [
+    "Juara tinju kelas berat Arkan Dewa mempertahankan sabuk gelarnya atas penantang Candra Wulan.",
+    "Pertarungan di Arena Selatan pada Minggu, 8 Juni 2014 dihentikan wasit pada ronde keenam.",
+    "Pelatih Arkan Dewa menyebut pukulan kanan ke dagu sebagai kunci kemenangan tahun 2014 itu.",
+]
+
+
+def bout(year: int, i: int) -> Article:
+    paras = BOUT_2011 if year == 2011 else BOUT_2014
+    paras = [paras[(i + k) % 3] for k in range(3)]
+    return make(f"bout{year}-{i}", f"Arkan Dewa pertahankan sabuk kelas berat ({i})", paras, None)
+
+
+def test_time_terms_years_months_weekdays() -> None:
+    from kabar.cluster.represent import time_terms
+
+    terms = time_terms("Headline\nPublished: Saturday, 7 July 2012\nLead.\nThey may march in May.")
+    assert terms["2012"] == 3 and terms["m07"] == 3 and terms["d5"] == 3  # lead lines count 3x
+    assert terms["m05"] == 1  # "May" is a month, "may" and "march" are not
+    assert "m03" not in terms
+
+
+def test_undated_similar_events_in_different_years_are_two_stories() -> None:
+    # Same boxer, same words, no timestamps: only the years, months and weekdays differ.
+    arts = [bout(year, i) for i in range(6) for year in (2011, 2014)]
+    assign, _ = cluster_articles(arts)
+    for year in (2011, 2014):
+        assert len({assign[f"bout{year}-{i}"] for i in range(6)}) == 1
+    assert assign["bout2011-0"] != assign["bout2014-0"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import zlib
 from collections import Counter
 from collections.abc import Iterable
@@ -83,6 +84,7 @@ class StoryState:
     grown_since_split: int = 0
     languages: dict[str, int] = field(default_factory=dict)
     cached_direction: Vector | None = field(default=None, repr=False, compare=False)
+    cached_norm2: float | None = field(default=None, repr=False, compare=False)
 
     def direction(self) -> Vector:
         if self.cached_direction is None:
@@ -91,6 +93,7 @@ class StoryState:
 
     def changed(self) -> None:
         self.cached_direction = None
+        self.cached_norm2 = None
 
     def to_bytes(self) -> bytes:
         payload = {
@@ -559,16 +562,24 @@ class OnlineClusterer:
 
     def _fit(self, vec: Vector, story: StoryState, without: bool) -> float:
         """Similarity of a vector to a story's centroid (leaving the vector out when it is a
-        member), with the text-date agreement when the story is undated."""
+        member), with the text-date agreement when the story is undated. The left-out
+        cosine comes from |c - v|^2 = |c|^2 - 2 c.v + |v|^2: no copy of the centroid."""
         centroid = story.centroid
+        if story.cached_norm2 is None:
+            story.cached_norm2 = sum(x * x for x in centroid.values())
+        cv = dot(vec, centroid)
+        num, norm2 = cv, story.cached_norm2
         if without:
-            centroid = dict(centroid)
-            _add(centroid, vec, -1.0)
-        if not centroid:
+            vv = sum(x * x for x in vec.values())
+            num, norm2 = cv - vv, norm2 - 2.0 * cv + vv
+        if norm2 <= 1e-12:
             return 0.0
-        sim = dot(vec, unit(centroid))
+        sim = num / math.sqrt(norm2)
         if story.last_seen is None:
-            sim += time_agreement(vec, centroid, self.config.time_scale)
+            when_part = {k: x for k, x in centroid.items() if k.startswith("y:")}
+            if without:
+                _add(when_part, {k: x for k, x in vec.items() if k.startswith("y:")}, -1.0)
+            sim += time_agreement(vec, when_part, self.config.time_scale)
         return sim
 
     def _refine(self, story: StoryState | None, candidates: list[StoryState]) -> None:
