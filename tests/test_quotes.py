@@ -447,3 +447,90 @@ def test_seed_gold_scores_in_both_modes(seeds_dir: Path) -> None:
         assert overall["recall"] >= 0.9 and overall["precision"] >= 0.9
         assert overall["speaker_accuracy"] >= 0.9
         assert tally.metrics(is_pronoun_case)["speaker_accuracy"] >= 0.9
+
+
+# --- issue 5, second round: units in names, role abbreviations, groups, passives ------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_unknown_unit_between_title_and_name_is_not_the_name(mode: str) -> None:
+    quotes = run(
+        [
+            "Presiden Ostrava Raya Tomas Vrabec mengatakan negaranya tidak akan mengirim pasukan"
+            " ke perbatasan.",
+            "Menteri Pertahanan Ostrava Raya Lenka Hudecova menyebut anggaran militer akan naik"
+            " tahun depan.",
+            '"Kami hanya memperkuat pertahanan," ujar Vrabec.',
+        ],
+        mode,
+    )
+    assert find(quotes, "negaranya tidak akan").speaker == "Tomas Vrabec"
+    assert find(quotes, "anggaran militer").speaker == "Lenka Hudecova"
+    assert find(quotes, "Kami hanya memperkuat").speaker == "Tomas Vrabec"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_club_name_before_a_coach_is_split_off(mode: str) -> None:
+    quotes = run(
+        [
+            "Rajawali Utara menang 3-0 atas tim tamu di Stadion Gelora Pantai.",
+            "Pelatih Rajawali Utara Diego Almeida mengatakan timnya bermain sabar sejak menit"
+            " pertama.",
+            '"Kami tidak terburu-buru," ujar Almeida.',
+        ],
+        mode,
+    )
+    assert find(quotes, "timnya bermain sabar").speaker == "Diego Almeida"
+    assert find(quotes, "Kami tidak terburu-buru").speaker == "Diego Almeida"
+
+
+def test_a_given_name_written_alone_does_not_become_a_unit() -> None:
+    quotes = run(
+        [
+            "Camat Yosef Arnold Lakabu mengatakan jembatan desa ambruk sejak pekan lalu.",
+            'Warga kemudian menemui Yosef di kantornya. "Perbaikan menunggu anggaran," kata Yosef.',
+        ]
+    )
+    assert find(quotes, "jembatan desa ambruk").speaker == "Yosef Arnold Lakabu"
+    assert find(quotes, "Perbaikan menunggu anggaran").speaker == "Yosef Arnold Lakabu"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_role_abbreviation_passive_agent_and_unnamed_group(mode: str) -> None:
+    quotes = run(
+        [
+            "Ratusan nelayan mendatangi kantor bupati menuntut solar bersubsidi.",
+            "Para nelayan itu lalu ditemui Sekretaris Daerah Pulau Seram Barat, Markus"
+            " Latuheru. Beliau mengatakan kuota solar akan ditambah bulan depan.",
+            '"Kami sudah bersurat ke pusat," kata Sekda.',
+            "Mereka menyatakan akan kembali datang jika janji itu tidak ditepati.",
+        ],
+        mode,
+    )
+    assert find(quotes, "kuota solar akan").speaker == "Markus Latuheru"
+    assert find(quotes, "Kami sudah bersurat").speaker == "Markus Latuheru"
+    group = find(quotes, "akan kembali datang")
+    assert group.speaker is None and group.resolution == "pronoun"
+
+
+def test_full_role_phrase_and_possessor_before_a_title() -> None:
+    quotes = run(
+        [
+            "Corvenia's Prime Minister Ilse Marten said on Monday that taxes would not rise.",
+            "The foreign minister, Petr Holm, said talks with neighbours would resume.",
+            "The prime minister said the budget would be presented in May.",
+            'Opposition leader Karin Stael called the plan timid. "It changes nothing," she said.',
+        ]
+    )
+    assert find(quotes, "budget would be presented").speaker == "Ilse Marten"
+    assert find(quotes, "It changes nothing").speaker == "Karin Stael"
+
+
+def test_a_described_company_after_its_written_statement() -> None:
+    quotes = run(
+        [
+            '"Kami menutup dua gudang," tulis PanganKita dalam keterangan resminya.',
+            "Perusahaan itu menjelaskan, karyawan gudang akan dipindahkan ke kantor pusat.",
+        ]
+    )
+    assert find(quotes, "karyawan gudang akan").speaker == "PanganKita"

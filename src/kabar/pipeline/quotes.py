@@ -383,6 +383,8 @@ class Names:
         self.acronyms: dict[str, tuple[str, ...]] = {}
         self.entity_ids: dict[str, str] = {}  # canonical name -> entity id (for metonyms)
         self.spelled: dict[str, str] = {}  # acronym -> its name as the text spells it out
+        # full name -> (person's name, unit words): "Valdoria Mihail Korvanu" is Mihail Korvanu
+        self.renamed: dict[str, tuple[str, list[str]]] = {}
         self._starts: dict[int, list[int]] = {}
 
     def freeze(self) -> None:
@@ -478,6 +480,7 @@ class Names:
         lex = lexicon()
         names = cls.heuristic(lines)
         guessed, names.by_line = names.by_line, {}
+        guessed_renamed = names.renamed
         entities: dict[str, Entity] = {e.id: e for e in article.entities}
         names.entity_ids = {e.name: e.id for e in article.entities}
         wanted = {ln.index for ln in lines}
@@ -576,10 +579,14 @@ class Names:
         for line in list(names.by_line):
             names.by_line[line] = [r for r in names.by_line[line] if r.label != "_"]
         refs_all = [(line, r) for line, refs in names.by_line.items() for r in refs]
-        renamed = _unit_prefixes(refs_all, lines)
+        # The heuristic saw the unit where the tagger's mention does not show it ("Almeida").
+        renamed = {**guessed_renamed, **_unit_prefixes(refs_all, lines)}
+        units = {" ".join(unit) for _, unit in renamed.values()}
         for _, r in refs_all:
             if r.label == "PER" and r.name in renamed:
                 r.name = renamed[r.name][0]
+            elif r.label == "PER" and r.name in units:
+                r.label = "ORG"
         for old, (new, _) in renamed.items():
             if old in names.people:
                 person = names.people.pop(old)
@@ -604,6 +611,7 @@ class Names:
         for e in article.entities:
             if e.label == "PER":
                 name = longest.get(e.id, strip_titles(e.name))
+                name = renamed.get(name, (name, []))[0]
                 names.people.setdefault(name, Person(name, e.id))
                 for role in e.roles:
                     names.add_role(name, e.id, role)
@@ -623,11 +631,15 @@ class Names:
             for ref, role in _heuristic_line(ln.text[:MAX_LINE_CHARS]):
                 raw.append((ln.index, ref, role))
         renamed = _unit_prefixes([(line, ref) for line, ref, _ in raw], lines)
+        names.renamed = renamed
+        units = {" ".join(unit) for _, unit in renamed.values()}
         for _, ref, role in raw:
             if ref.label == "PER" and ref.name in renamed:
                 name, unit = renamed[ref.name]
                 role.extend(w.lower() for w in unit)
                 ref.name = name
+            elif ref.label == "PER" and ref.name in units:
+                ref.label = "ORG"  # "Rajawali Utara menang": the unit, not a person
         # One canonical name per person: a lone "Stoltenberg" takes "Jens Stoltenberg".
         full: dict[str, set[str]] = {}
         for _, r, _ in raw:
@@ -737,7 +749,12 @@ def _is_unit(
                 continue
             prev = tl[run[i] - 1][0].lower() if run[i] > 0 else ""
             if lex.cue(nxt) is None and (
-                prev in _UNIT_BEFORE or prev in _loc_heads() or prev in lex.org_heads
+                prev in _UNIT_BEFORE
+                or prev in _loc_heads()
+                or prev in lex.org_heads
+                # Two words or more re-written alone are rarely a person's first names
+                # ("Rajawali Utara menang 3-0"), unless a speech cue stands by them.
+                or (size >= 2 and lex.cue(prev) is None and prev not in _PERSON_BEFORE)
             ):
                 # "kalah dari Bintang Timur di …", "Kabupaten Lembah Sari": the unit alone,
                 # where a place or a team goes ("menemui Hendra", "kata Hendra" are people).
@@ -745,6 +762,7 @@ def _is_unit(
     return False
 
 
+_PERSON_BEFORE = frozenset({"menurut", "according", "to", "oleh", "by", "bersama", "with"})
 #: Words before a place or a team, not before a person.
 _UNIT_BEFORE = frozenset(
     {"di", "dari", "ke", "asal", "kontra", "melawan", "lawan", "versus", "vs", "klub", "tim"}
@@ -942,8 +960,12 @@ def _drop_role_tails(out: list[tuple[Ref, list[str]]], text: str) -> list[tuple[
             and nxt.label == "PER"
             and " " in nxt.name
             and text[ref.end : nxt.start].strip() == ","
-            and text[nxt.end : nxt.end + 1] == ","
+            and text[nxt.end : nxt.end + 1] in {",", ".", ""}
         ):
+            if not out[k + 1][1]:
+                # "Sekretaris Daerah Pulau Seram Barat, Markus Latuheru.": the whole role is
+                # the named person's.
+                out[k + 1] = (nxt, [*role, *ref.name.lower().split()])
             continue
         keep.append((ref, role))
     return keep
