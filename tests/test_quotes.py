@@ -534,3 +534,16 @@ def test_a_described_company_after_its_written_statement() -> None:
         ]
     )
     assert find(quotes, "karyawan gudang akan").speaker == "PanganKita"
+
+
+def test_a_role_description_skips_holders_of_another_role_with_its_head() -> None:
+    quotes = run(
+        [
+            "Ilse Marten, who has led the coalition since March, said on Monday that taxes would"
+            " not rise.",
+            "The finance minister, Petr Holm, said the deficit would shrink next year.",
+            "The prime minister said the budget would be presented in May.",
+        ]
+    )
+    assert find(quotes, "deficit would shrink").speaker == "Petr Holm"
+    assert find(quotes, "budget would be presented").speaker == "Ilse Marten"

@@ -1323,7 +1323,9 @@ class Salience:
                 return ev
         return None
 
-    def find(self, want: str, *, head: str | None = None) -> Event | None:
+    def find(
+        self, want: str, *, head: str | None = None, skip: set[str] | None = None
+    ) -> Event | None:
         """The most recent event of a kind: person, org, outlet, any, plural (mereka, they),
         or clitic (-nya)."""
         if want == "plural":
@@ -1337,6 +1339,8 @@ class Salience:
             sp = ev.speaker
             if sp.plural and want != "any":
                 continue  # "ia", "-nya" are one person, never a group
+            if skip and sp.name in skip:
+                continue
             if want == "person" and sp.kind in {"PER", "ANON"}:
                 return ev
             if want == "any":
@@ -2085,6 +2089,11 @@ class Extractor:
                 role_desc = para.text[a:b]
                 continue  # "Hendra Gunawan, chief executive of …, said": look further left
             sp = self._speaker_from_np(para, a, b, None)
+            if sp is not None and sp.kind == "PER" and sp.name and not role_desc and idx > 0:
+                # "The finance minister, Petr Holm, said": the description before the name.
+                prev = [t for t in chunks[idx - 1] if t[0] not in {"(", ")"}]
+                if 0 < len(prev) <= 6 and any(self.lex.is_role_word(t[0]) for t in prev):
+                    role_desc = para.text[prev[0][1] : prev[-1][2]]
             if sp is not None and role_desc and sp.kind == "PER" and sp.name:
                 self.names.add_role(sp.name, sp.entity_id, role_desc)
             return sp
@@ -2340,7 +2349,7 @@ class Extractor:
                 holder = self._role_holder(bare)
                 if holder is not None:
                     return Speaker(holder.name, holder.entity_id, "PER", "role", text, 0.75)
-                return self._anaphor("person", None, para, a, text)
+                return self._anaphor("person", None, para, a, text, skip=self._other_roles(bare))
             return Speaker(None, None, "ANON", "role", text, 0.4)
         named_after = self._named_by_noun(para, words, low, a, b)
         if named_after is not None:
@@ -2419,16 +2428,35 @@ class Extractor:
             return None  # "the ministry in Jakarta"-like: a place, not a name
         return Speaker(name, None, "ORG", "organisation", name, 0.7)
 
+    def _other_roles(self, core: list[str]) -> set[str]:
+        """People whose role has this description's head noun but not its whole phrase: "the
+        prime minister" is not "the finance minister, Lars Eklund"."""
+        query = role_tokens(" ".join(core), self.names.acronyms)
+        if len(query) < 2:
+            return set()
+        return {
+            p.name
+            for p in self.names.people.values()
+            if any(query[-1] in r for r in p.roles)
+            and not any(role_matches(query, r, self.names.acronyms) for r in p.roles)
+        }
+
     def _anaphor(
-        self, want: str, head: str | None, para: Para, pos: int, text: str
+        self,
+        want: str,
+        head: str | None,
+        para: Para,
+        pos: int,
+        text: str,
+        skip: set[str] | None = None,
     ) -> Speaker | None:
         """A definite description ("sang pelatih", "laporan tersebut") → the salient referent."""
-        ev = self.state.find(want, head=head)
+        ev = self.state.find(want, head=head, skip=skip)
         if ev is not None:
             return _from_event(ev, "role", text, 0.7)
         if want == "person":
             ref = self._last_person(para.index, pos)
-            if ref is not None:
+            if ref is not None and not (skip and ref.name in skip):
                 return Speaker(ref.name, ref.entity_id, "PER", "role", text, 0.45)
         return None
 
