@@ -24,7 +24,7 @@ import json
 import math
 import zlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -185,6 +185,12 @@ def _apart(a: StoryState, b: StoryState, cfg: ClusterConfig) -> bool:
         return False
     gap = max(a.first_seen, b.first_seen) - min(a.last_seen, b.last_seen)  # type: ignore[type-var, operator]
     return gap > cfg.window_days * 86400.0
+
+
+def main_year(vec: Vector) -> str | None:
+    """The year an article names most (head lines count more), if any."""
+    years = {k: x for k, x in vec.items() if k.startswith("y:") and k[2:].isdigit()}
+    return max(sorted(years), key=lambda k: years[k]) if years else None
 
 
 def _add(into: Vector, vec: Vector, sign: float = 1.0) -> None:
@@ -465,8 +471,9 @@ class OnlineClusterer:
         ]
         if len(vectors) < 6:
             return
-        if story.last_seen is None and cfg.year_split:
-            by_year = self._year_groups(vectors)
+        undated = story.last_seen is None
+        if undated and cfg.year_split:  # with timestamps the window keeps years apart
+            by_year = self._key_groups(vectors, main_year, cfg.year_split, undated)
             if by_year is not None:
                 self._split_off(story, by_year)
                 return
@@ -493,47 +500,48 @@ class OnlineClusterer:
             return
         self._split_off(story, groups)
 
-    def _year_groups(self, vectors: list[tuple[str, Vector]]) -> tuple[list[str], list[str]] | None:
-        """Undated members whose text puts the event in two different years: one story per
-        year (two fights of one boxer, two patches of one browser). Members that name no
-        year go to the side they fit best."""
+    def _key_groups(
+        self,
+        vectors: list[tuple[str, Vector]],
+        key_of: Callable[[Vector], str | None],
+        least: int,
+        undated: bool,
+    ) -> tuple[list[str], list[str]] | None:
+        """Two groups seeded by a key each member names as its main one (its year, its main
+        protagonist): the story's most common key against every other key, when at least
+        ``least`` members name another. Then members go to the side they fit best (a few
+        k-means steps). Only a split that the merge step would not undo at once."""
         cfg = self.config
-        years: dict[str, str] = {}
-        for aid, vec in vectors:
-            mine = {k: x for k, x in vec.items() if k.startswith("y:") and k[2:].isdigit()}
-            if mine:
-                years[aid] = max(sorted(mine), key=lambda k: mine[k])
-        counts = Counter(years.values())
-        ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        scale = cfg.time_scale if undated else {}
+        keys = {aid: k for aid, k in ((aid, key_of(vec)) for aid, vec in vectors) if k}
+        ranked = sorted(Counter(keys.values()).items(), key=lambda kv: (-kv[1], kv[0]))
         if len(ranked) < 2:
             return None
         main = ranked[0][0]
-        other = [a for a, y in years.items() if y != main]
-        if len(other) < cfg.year_split:
+        if sum(1 for k in keys.values() if k != main) < least:
             return None
         centroids: list[Vector] = [{}, {}]
         for aid, vec in vectors:
-            if years.get(aid) == main:
-                _add(centroids[0], vec)
-            elif aid in other:
-                _add(centroids[1], vec)
+            if aid in keys:
+                _add(centroids[0 if keys[aid] == main else 1], vec)
         groups: tuple[list[str], list[str]] = ([], [])
         for _ in range(3):
             groups = ([], [])
+            directions = [unit(c) for c in centroids]
             for aid, vec in vectors:
                 fits = [
-                    dot(vec, unit(c)) + time_agreement(vec, c, cfg.time_scale) for c in centroids
+                    dot(vec, d) + time_agreement(vec, c, scale)
+                    for d, c in zip(directions, centroids, strict=True)
                 ]
                 groups[0 if fits[0] >= fits[1] else 1].append(aid)
             centroids = [{}, {}]
-            for side, members in enumerate(groups):
-                for aid in members:
-                    _add(centroids[side], dict(vectors)[aid])
+            side_of = {aid: side for side, members in enumerate(groups) for aid in members}
+            for aid, vec in vectors:
+                _add(centroids[side_of[aid]], vec)
         if min(len(groups[0]), len(groups[1])) < 3:
             return None
-        # Only a split that the merge step would not undo at once.
         a, b = centroids
-        if dot(unit(a), unit(b)) + time_agreement(a, b, cfg.time_scale) >= cfg.merge_threshold:
+        if dot(unit(a), unit(b)) + time_agreement(a, b, scale) >= cfg.merge_threshold:
             return None
         return groups
 
