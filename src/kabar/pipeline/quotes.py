@@ -679,16 +679,18 @@ def _unit_prefixes(
     texts = {ln.index: ln.text[:MAX_LINE_CHARS] for ln in lines}
     toks = {i: tokenize(t) for i, t in texts.items()}
     role_words = {w for role in lex.roles for w in role} | set(lex.abbrev) | lex.person_nouns
-    # Every capitalised run of the article: (line, token indexes).
-    runs: list[tuple[int, list[int]]] = []
+    # Every capitalised run of the article by word: word → (line, token indexes, position).
+    runs: dict[str, list[tuple[int, list[int], int]]] = {}
     for line, tl in toks.items():
         cur: list[int] = []
         for k, (t, _, _) in enumerate([*tl, ("", 0, 0)]):
             if t[:1].isupper() and t.lower().rstrip(".") not in role_words:
                 cur.append(k)
             else:
-                if cur:
-                    runs.append((line, cur))
+                for i, x in enumerate(cur):
+                    seen = runs.setdefault(tl[x][0], [])
+                    if len(seen) < 64:  # bounded work on long pages
+                        seen.append((line, cur, i))
                 cur = []
     out: dict[str, tuple[str, list[str]]] = {}
     for line, ref in refs:
@@ -725,7 +727,7 @@ def _unit_prefixes(
 def _is_unit(
     unit: list[str],
     after: str,
-    runs: list[tuple[int, list[int]]],
+    runs: dict[str, list[tuple[int, list[int], int]]],
     toks: dict[int, list[tuple[str, int, int]]],
     here: tuple[int, int],
 ) -> bool:
@@ -735,30 +737,29 @@ def _is_unit(
     if entry is not None and entry.label in {"GPE", "LOC", "ORG"}:
         return True
     size = len(unit)
-    for line, run in runs:
+    for line, run, i in runs.get(unit[0], []):
         tl = toks[line]
         words = [tl[k][0] for k in run]
-        for i in range(len(words) - size + 1):
-            if words[i : i + size] != unit or (line, run[i]) == here:
-                continue
-            k_end = run[i] + size  # token after the unit
-            nxt = tl[k_end][0] if k_end < len(tl) else ""
-            if i + size < len(words):
-                if nxt != after and not _common(nxt):
-                    return True  # another name after the same unit: "Valdoria Irina …"
-                continue
-            prev = tl[run[i] - 1][0].lower() if run[i] > 0 else ""
-            if lex.cue(nxt) is None and (
-                prev in _UNIT_BEFORE
-                or prev in _loc_heads()
-                or prev in lex.org_heads
-                # Two words or more re-written alone are rarely a person's first names
-                # ("Rajawali Utara menang 3-0"), unless a speech cue stands by them.
-                or (size >= 2 and lex.cue(prev) is None and prev not in _PERSON_BEFORE)
-            ):
-                # "kalah dari Bintang Timur di …", "Kabupaten Lembah Sari": the unit alone,
-                # where a place or a team goes ("menemui Hendra", "kata Hendra" are people).
-                return True
+        if words[i : i + size] != unit or (line, run[i]) == here:
+            continue
+        k_end = run[i] + size  # token after the unit
+        nxt = tl[k_end][0] if k_end < len(tl) else ""
+        if i + size < len(words):
+            if nxt != after and not _common(nxt):
+                return True  # another name after the same unit: "Valdoria Irina …"
+            continue
+        prev = tl[run[i] - 1][0].lower() if run[i] > 0 else ""
+        if lex.cue(nxt) is None and (
+            prev in _UNIT_BEFORE
+            or prev in _loc_heads()
+            or prev in lex.org_heads
+            # Two words or more re-written alone are rarely a person's first names
+            # ("Rajawali Utara menang 3-0"), unless a speech cue stands by them.
+            or (size >= 2 and lex.cue(prev) is None and prev not in _PERSON_BEFORE)
+        ):
+            # "kalah dari Bintang Timur di …", "Kabupaten Lembah Sari": the unit alone,
+            # where a place or a team goes ("menemui Hendra", "kata Hendra" are people).
+            return True
     return False
 
 
