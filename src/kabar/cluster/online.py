@@ -68,8 +68,8 @@ class ClusterConfig:
     refine_single: float = 0.26  # a lone article moves only at this fit (it has no story)
     refine_neighbours: int = 3
     refine_members: int = 60
-    # Split an undated story when at least this many members each name another year than
-    # the story's main one as their own main year (0: never).
+    # Split an undated story when at least this many members never mention the year most
+    # members name as their main one (0: never).
     year_split: int = 3
 
 
@@ -507,23 +507,30 @@ class OnlineClusterer:
         least: int,
         undated: bool,
     ) -> tuple[list[str], list[str]] | None:
-        """Two groups seeded by a key each member names as its main one (its year, its main
-        protagonist): the story's most common key against every other key, when at least
-        ``least`` members name another. Then members go to the side they fit best (a few
+        """Two groups seeded by a key each member names as its main one (its year): the
+        story's most common key against the members that never mention it, when there are
+        at least ``least`` of those. Then members go to the side they fit best (a few
         k-means steps). Only a split that the merge step would not undo at once."""
         cfg = self.config
         scale = cfg.time_scale if undated else {}
         keys = {aid: k for aid, k in ((aid, key_of(vec)) for aid, vec in vectors) if k}
         ranked = sorted(Counter(keys.values()).items(), key=lambda kv: (-kv[1], kv[0]))
-        if len(ranked) < 2:
+        if not ranked:
             return None
         main = ranked[0][0]
-        if sum(1 for k in keys.values() if k != main) < least:
+        # Seeds: members whose main key it is against members that never mention it (a
+        # report of the other event often names no year at all); the rest wait for the
+        # k-means steps.
+        side = {
+            aid: 0 if keys.get(aid) == main else (1 if main not in vec else -1)
+            for aid, vec in vectors
+        }
+        if sum(1 for x in side.values() if x == 1) < least:
             return None
         centroids: list[Vector] = [{}, {}]
         for aid, vec in vectors:
-            if aid in keys:
-                _add(centroids[0 if keys[aid] == main else 1], vec)
+            if side[aid] >= 0:
+                _add(centroids[side[aid]], vec)
         groups: tuple[list[str], list[str]] = ([], [])
         for _ in range(3):
             groups = ([], [])
