@@ -71,6 +71,9 @@ class ClusterConfig:
     # Split an undated story when at least this many members never mention the year most
     # members name as their main one (0: never).
     year_split: int = 3
+    # The same with the main protagonist (the heaviest full name): two arrests of two
+    # players of one team, two fights of one boxer against two opponents.
+    name_split: int = 5
 
 
 @dataclass
@@ -191,6 +194,12 @@ def main_year(vec: Vector) -> str | None:
     """The year an article names most (head lines count more), if any."""
     years = {k: x for k, x in vec.items() if k.startswith("y:") and k[2:].isdigit()}
     return max(sorted(years), key=lambda k: years[k]) if years else None
+
+
+def main_name(vec: Vector) -> str | None:
+    """The heaviest full name (several words) an article mentions, if any."""
+    names = {k: x for k, x in vec.items() if k.startswith("e:") and "_" in k}
+    return max(sorted(names), key=lambda k: names[k]) if names else None
 
 
 def _add(into: Vector, vec: Vector, sign: float = 1.0) -> None:
@@ -477,6 +486,11 @@ class OnlineClusterer:
             if by_year is not None:
                 self._split_off(story, by_year)
                 return
+        if cfg.name_split:
+            by_name = self._key_groups(vectors, main_name, cfg.name_split, undated)
+            if by_name is not None:
+                self._split_off(story, by_name)
+                return
         # Seeds: the member least similar to the centroid, and the one least similar to it.
         direction = story.direction()
         a = min(vectors, key=lambda av: (dot(av[1], direction), av[0]))
@@ -507,7 +521,7 @@ class OnlineClusterer:
         least: int,
         undated: bool,
     ) -> tuple[list[str], list[str]] | None:
-        """Two groups seeded by a key each member names as its main one (its year): the
+        """Two groups seeded by a key each member names as its main one (year, name): the
         story's most common key against the members that never mention it, when there are
         at least ``least`` of those. Then members go to the side they fit best (a few
         k-means steps). Only a split that the merge step would not undo at once."""
