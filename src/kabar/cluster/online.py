@@ -64,9 +64,9 @@ class ClusterConfig:
     # least refine_floor) move to the other story when they fit it this much better;
     # None turns it off. Stories above refine_members are left alone (bounded cost).
     refine_margin: float | None = 0.0
-    refine_floor: float = 0.2
+    refine_floor: float = 0.15
     refine_single: float = 0.26  # a lone article moves only at this fit (it has no story)
-    refine_neighbours: int = 3
+    refine_neighbours: int = 5
     refine_members: int = 60
     # Split an undated story when at least this many members never mention the year most
     # members name as their main one (0: never).
