@@ -620,16 +620,17 @@ class OnlineClusterer:
         if story is None or not story.members:
             return
         direction = story.direction()
-        near = [
-            c
-            for c in sorted(candidates, key=lambda c: c.id)
+        near = sorted(
+            (-dot(direction, c.direction()), c.id, c)
+            for c in candidates
             if c.id != story.id
             and c.members
             and c.id not in self.deleted_stories
             and not _apart(story, c, cfg)
-            and dot(direction, c.direction()) >= cfg.refine_floor
-        ][: cfg.refine_neighbours]
-        for other in near:
+        )
+        for neg_sim, _, other in near[: cfg.refine_neighbours]:
+            if -neg_sim < cfg.refine_floor:
+                break
             for src, dst in ((story, other), (other, story)):
                 if len(src.members) > cfg.refine_members:
                     continue
@@ -654,6 +655,8 @@ class OnlineClusterer:
         language, self._language = getattr(self, "_language", None), None
         self._attach(dst, aid, doc.vector, doc.when)
         self._language = language
+        if not src.members:  # its last member left: the story is gone, as after a merge
+            self.deleted_stories.add(src.id)
 
     # --- persistence -----------------------------------------------------------------------
     def flush(self) -> None:
