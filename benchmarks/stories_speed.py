@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import resource
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -95,23 +97,39 @@ def main() -> None:
                 stored += n
             fill_rate = stored / (time.perf_counter() - fill_start)
             probe = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), time.process_time()
             for i in range(0, len(probe), args.batch):
                 run_batch(probe[i : i + args.batch], ctx)
             rate = len(probe) / (time.perf_counter() - t)
+            cpu_rate = len(probe) / max(time.process_time() - cpu, 1e-9)
             stored += len(probe)
             results["runs"].append(
                 {
                     "stored": size,
                     "articles_per_s": round(rate, 1),
+                    "articles_per_cpu_s": round(cpu_rate, 1),
                     "fill_articles_per_s": round(fill_rate, 1),
+                    "load_avg_1m": round(os.getloadavg()[0], 2),
+                    "peak_rss_mb": round(
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+                    ),
                 }
             )
-            print(f"{size:>7} stored: {rate:.1f} articles/s (fill {fill_rate:.1f}/s)", flush=True)
+            print(
+                f"{size:>7} stored: {rate:.1f} articles/s, {cpu_rate:.1f} per CPU-s"
+                f" (fill {fill_rate:.1f}/s)",
+                flush=True,
+            )
+            # a long run keeps what it measured: write after every checkpoint
+            OUT.parent.mkdir(parents=True, exist_ok=True)
+            OUT.write_text(json.dumps(results, indent=2) + "\n")
         store.close()
     runs = results["runs"]
     if len(runs) >= 2:
         results["slowdown_ratio"] = round(runs[0]["articles_per_s"] / runs[-1]["articles_per_s"], 3)
+        results["slowdown_ratio_cpu"] = round(
+            runs[0]["articles_per_cpu_s"] / runs[-1]["articles_per_cpu_s"], 3
+        )
         print(f"slowdown {runs[-1]['stored']}/{runs[0]['stored']}: {results['slowdown_ratio']}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
