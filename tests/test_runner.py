@@ -220,3 +220,59 @@ def test_learnt_outlet_templates_reach_clean_in_the_workers_too(tmp_path: Path) 
     # Learnt from the first batches (five pages at least), applied to the later ones.
     assert reasons[1][0] != "template"
     assert reasons[1][-1] == "template"
+
+
+def test_an_article_that_overruns_its_time_budget_keeps_what_finished(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kabar.pipeline.registry import Stage, StageContext
+    from kabar.pipeline.runner import run_article_stages
+
+    def tag(name: str) -> Stage:
+        def fn(article: Article, ctx: StageContext) -> Article:
+            article.hints[name] = "done"
+            return article
+
+        return Stage(name, fn, (), ())
+
+    def endless(article: Article, ctx: StageContext) -> Article:
+        while True:  # a slow path nobody foresaw
+            pass
+
+    def swallowing(article: Article, ctx: StageContext) -> Article:
+        try:
+            while True:
+                pass
+        except Exception:  # a careless stage must not let the article run on
+            return article
+
+    monkeypatch.setenv("KABAR_ITEM_SECONDS", "0.3")
+    for slow in (endless, swallowing):
+        article = Article(id="a", raw_id="r", origin="o")
+        stages = [tag("first"), Stage("slow", slow, (), ()), tag("after")]
+        article = run_article_stages(article, stages, StageContext(), {})
+        assert article.hints.get("first") == "done" and "after" not in article.hints
+        assert any(
+            w.startswith("stage slow stopped: took longer than 0.3 s") and "skipped after" in w
+            for w in article.warnings
+        ), article.warnings
+        assert article.stages == ["first"]
+
+
+def test_time_budget_leaves_an_outer_timer_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from kabar.pipeline.deadline import deadline
+
+    signal.setitimer(signal.ITIMER_REAL, 0)  # this test measures the timer itself
+    previous = signal.signal(signal.SIGALRM, lambda *_: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 50.0)
+        with deadline(5.0):
+            assert 4.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 5.0
+        assert 45.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 50.0  # restored
+        with deadline(100.0):  # the outer one comes first: left alone
+            assert 45.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 50.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

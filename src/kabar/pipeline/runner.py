@@ -23,6 +23,7 @@ from itertools import islice, repeat
 from typing import Any
 
 from kabar.models import Article, RawDocument, Rejection
+from kabar.pipeline.deadline import Budget, ItemTimeout, deadline, item_seconds
 from kabar.pipeline.decode import DecodeError, decode
 from kabar.pipeline.registry import (
     REGISTRY,
@@ -76,22 +77,44 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def run_article_stages(
     article: Article, stages: list[Stage], ctx: StageContext, external: dict[str, set[str]]
 ) -> Article:
-    """Run per-article stages in order; a failing stage leaves a warning, not a crash."""
-    for st in stages:
-        missing = {f for f in external.get(st.name, set()) if not _has(article, f)}
-        if missing:
-            article.warnings.append(
-                f"stage {st.name} skipped: needs {', '.join(sorted(missing))} "
-                f"({'; '.join(provider_hint(f) for f in sorted(missing))})"
-            )
-            continue
-        try:
-            article = st.func(article, ctx)
-        except Exception as exc:  # one bad page must not stop the run
-            article.warnings.append(f"stage {st.name} failed: {type(exc).__name__}: {exc}")
-            continue
-        if st.name not in article.stages:
-            article.stages.append(st.name)
+    """Run per-article stages in order; a failing stage leaves a warning, not a crash, and
+    an article that uses up its time budget (:mod:`kabar.pipeline.deadline`) keeps what the
+    finished stages gave it, with a warning naming the stage that ran out of time."""
+    done: list[str] = []
+    try:
+        with deadline(item_seconds()) as budget:
+            for st in stages:
+                article = _run_one(article, st, ctx, external, budget)
+                done.append(st.name)
+    except ItemTimeout as exc:
+        late = stages[len(done)].name if len(done) < len(stages) else "the last stage"
+        rest = [st.name for st in stages[len(done) + 1 :]]
+        article.warnings.append(
+            f"stage {late} stopped: {exc}" + (f"; skipped {', '.join(rest)}" if rest else "")
+        )
+    return article
+
+
+def _run_one(
+    article: Article, st: Stage, ctx: StageContext, external: dict[str, set[str]], budget: Budget
+) -> Article:
+    missing = {f for f in external.get(st.name, set()) if not _has(article, f)}
+    if missing:
+        article.warnings.append(
+            f"stage {st.name} skipped: needs {', '.join(sorted(missing))} "
+            f"({'; '.join(provider_hint(f) for f in sorted(missing))})"
+        )
+        return article
+    try:
+        article = st.func(article, ctx)
+        budget.check()  # in case the stage swallowed the alarm's exception
+    except ItemTimeout:
+        raise
+    except Exception as exc:  # one bad page must not stop the run
+        article.warnings.append(f"stage {st.name} failed: {type(exc).__name__}: {exc}")
+        return article
+    if st.name not in article.stages:
+        article.stages.append(st.name)
     return article
 
 
