@@ -22,6 +22,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from kabar.eval.common import shared_path
 from kabar.models import Article, Line, LineKind, Timestamp
@@ -70,12 +71,48 @@ def run_batch(articles: list[Article], ctx: StageContext) -> None:
     ctx.store.put_articles(arts)  # type: ignore[union-attr]
 
 
+PLOT = Path(__file__).parent / "plots" / "stories-scale.png"
+
+
+def plot(results: dict[str, Any]) -> Path | None:
+    """Per-article cost (wall and CPU ms) of fingerprint + reuse + cluster against stored."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    runs = results["runs"]
+    stored = [r["stored"] for r in runs]
+    fig, ax = plt.subplots(figsize=(6, 3.6), dpi=110)
+    ax.plot(stored, [1000 / r["articles_per_s"] for r in runs], "o-", label="wall ms/article")
+    if all("articles_per_cpu_s" in r for r in runs):
+        cpu = [1000 / r["articles_per_cpu_s"] for r in runs]
+        ax.plot(stored, cpu, "s--", label="CPU ms/article")
+    ax.set_xscale("log")
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("articles already stored")
+    ax.set_ylabel("ms per new article")
+    ax.set_title("fingerprint + reuse + cluster, SQLite, 2-core machine")
+    ax.legend()
+    fig.tight_layout()
+    PLOT.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(PLOT)
+    plt.close(fig)
+    return PLOT
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--probe", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--plot-only", action="store_true", help="redraw from the JSON")
     args = parser.parse_args()
+    if args.plot_only:
+        print(plot(json.loads(OUT.read_text())))
+        return
     pool = paragraphs()
     rng = random.Random(13)
     start = datetime(2024, 1, 1, tzinfo=UTC)
@@ -133,6 +170,7 @@ def main() -> None:
         print(f"slowdown {runs[-1]['stored']}/{runs[0]['stored']}: {results['slowdown_ratio']}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2) + "\n")
+    print(plot(results))
 
 
 if __name__ == "__main__":
