@@ -348,6 +348,7 @@ def main() -> None:
             for size in sorted(args.sizes):
                 print(f"{kind}: filling to {size:,}", file=sys.stderr)
                 rate = fill(store, have, size, pool, args.batch) if size > have else None
+                store.optimize()  # planner statistics, as the server's autovacuum would keep
                 have = max(have, size)
                 run: dict[str, Any] = {
                     "backend": kind,

@@ -423,9 +423,11 @@ def test_search_ranks_the_newest_matches_of_a_common_word(
         for i in range(8)
     ]
     put(store, arts)  # ingest order = publication order
-    hits = store.search("irigasi")
-    assert {h.article_id for h in hits} == {a.id for a in arts[-3:]}
-    assert [h.article_id for h in store.search("nomor 2")] == [arts[2].id]  # rare: found
+    for _ in range(2):  # the same answers with fresh planner statistics
+        hits = store.search("irigasi")
+        assert {h.article_id for h in hits} == {a.id for a in arts[-3:]}
+        assert [h.article_id for h in store.search("nomor 2")] == [arts[2].id]  # rare: found
+        store.optimize()
 
 
 def test_search_filters(store: Store) -> None:

@@ -107,4 +107,5 @@ def load(
         report.pairs += len(rows)
         if progress:
             progress("pairs", len(rows))
+    store.optimize()  # planner statistics for what was just loaded
     return report

@@ -83,6 +83,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def close(self) -> None: ...
 
+    @abc.abstractmethod
+    def optimize(self) -> None:
+        """Refresh the query planner's statistics after a bulk load (the server's autovacuum
+        does it in time; a benchmark or `kabar load` should not have to wait for it)."""
+
     def __enter__(self) -> Store:
         return self
 

@@ -182,6 +182,9 @@ class PostgresStore(Store):
             done += len(docs)
             last = rows[-1]["id"]
 
+    def optimize(self) -> None:
+        self._write(lambda conn: conn.execute("ANALYZE"))
+
     def close(self) -> None:
         self._closed = True
         with self._all_lock:
@@ -507,13 +510,18 @@ class PostgresStore(Store):
         where = where.replace(" WHERE ", " AND ", 1)
         try:
             rows = self._rows(
-                "WITH q AS (SELECT plainto_tsquery('simple', %s) AS q),"
-                " hits AS (SELECT a.id, a.published, a.search FROM articles a, q"
-                f" WHERE a.search @@ q.q{where}"
+                # The tsquery is written inline (not in a CTE) so that the planner folds it
+                # to a constant and weighs it with the column's statistics: a word in most
+                # articles then walks the newest-first index and stops after the first
+                # matches, instead of fetching every match through GIN and sorting them
+                # (2 s at 1M articles when the query hid behind a CTE).
+                "WITH hits AS (SELECT a.id, a.published, a.search FROM articles a"
+                f" WHERE a.search @@ plainto_tsquery('simple', %s){where}"
                 " ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s),"
-                " ranked AS (SELECT h.id, h.published, ts_rank(h.search, q.q, 1)"
+                " ranked AS (SELECT h.id, h.published,"
+                " ts_rank(h.search, plainto_tsquery('simple', %s), 1)"
                 " * (1.0 + %s / (1.0 + greatest(0.0, extract(epoch FROM (now() -"
-                " coalesce(h.published, 'epoch'))) / 86400.0) / %s)) AS score FROM hits h, q"
+                " coalesce(h.published, 'epoch'))) / 86400.0) / %s)) AS score FROM hits h"
                 " ORDER BY score DESC, h.published DESC NULLS LAST, h.id LIMIT %s OFFSET %s)"
                 " SELECT a.id, a.title, a.outlet, a.published, a.story_id,"
                 f" left(a.body, {SNIPPET_SCAN_CHARS}) AS body, r.score"
@@ -523,6 +531,7 @@ class PostgresStore(Store):
                     " ".join(terms),
                     *params,
                     RANK_CANDIDATES,
+                    " ".join(terms),
                     RECENCY_WEIGHT,
                     RECENCY_DAYS,
                     flt.limit,

@@ -149,6 +149,10 @@ class SQLiteStore(Store):
         with self._lock:
             self._db.close()
 
+    def optimize(self) -> None:
+        with self._lock:
+            self._db.execute("PRAGMA optimize")
+
     # --- raw inputs ------------------------------------------------------------------------
     def put_raw(self, docs: Iterable[RawDocument]) -> list[bool]:
         docs = list(docs)
