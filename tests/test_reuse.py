@@ -87,3 +87,25 @@ def test_no_body_no_links() -> None:
     empty = Article(id="e", raw_id="e", origin="test")
     assert align(empty, make("w", "x", WIRE, T0)) == []
     assert find_reuse([empty], MemoryState()) == {"e": []}
+
+
+def test_the_source_reads_links_written_by_later_copies_and_edits_retract_them() -> None:
+    backend = MemoryState()
+    known: dict[str, Article] = {}
+    wire = make("wire", "antaranews.com", WIRE, T0)
+    find_reuse([wire], backend, known=known)
+    copies = [
+        make(f"copy{i}", f"portal{i}.id", [OWN, *WIRE], T0 + timedelta(hours=i + 1))
+        for i in range(3)
+    ]
+    for copy in copies:  # one batch each: the wire's own record is never rewritten
+        find_reuse([copy], backend, known=known)
+    seen = reuse_for(backend, "wire")
+    assert {link.other for link in seen} == {"copy0", "copy1", "copy2"}
+    assert {link.direction for link in seen} == {"copied_by"}
+    # An edited re-ingest of copy1 without the wire's paragraphs: the wire stops listing it.
+    edited = make("copy1", "portal1.id", [OWN], T0 + timedelta(hours=2))
+    known.pop("copy1")
+    find_reuse([edited], backend, known=known)
+    assert {link.other for link in reuse_for(backend, "wire")} == {"copy0", "copy2"}
+    assert "wire" not in {link.other for link in reuse_for(backend, "copy1")}

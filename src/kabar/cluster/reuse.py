@@ -9,14 +9,18 @@ over word n-grams, so a translated-and-edited paragraph that reorders clauses st
 Direction, when the evidence gives one: a wire credit ("Sumber Antara", "dikutip dari ...")
 naming the other article's outlet says who copied whom; otherwise the earlier publication is
 the source. Results live in store state (namespace ``reuse``, key article id, JSON list of
-``{"line", "other", "other_line", "similarity", "direction"}``), both sides updated.
+``{"line", "other", "other_line", "similarity", "direction"}``), written once, by the article
+that found them; postings ``reuse_in`` (key: the other article) let the other side read them
+back, flipped. Writing only the new side keeps the cost of a new article flat as the store
+grows: rewriting every candidate's list (the first design) grew with how often its
+paragraphs had been reused.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from kabar.cluster.minhash import PARA_BANDS, PARA_MIN_WORDS, paragraph_signatures
 from kabar.cluster.state import StateBackend
@@ -24,6 +28,7 @@ from kabar.cluster.text import STOPWORDS, normalise, words
 from kabar.models import Article
 
 NS = "reuse"
+IN_NS = "reuse_in"  # postings: key = an article, value = a later article with links to it
 PARA_NS = "lsh_para"
 REWRITE = 0.6  # Dice over content words at or above which two paragraphs are one passage
 MAX_CANDIDATES = 30  # per article: a spam burst must not make every copy compare with all
@@ -169,7 +174,6 @@ def find_reuse(
         ranked_for[article.id] = sorted(counts, key=lambda c: (-counts[c], c))[:MAX_CANDIDATES]
 
     found: dict[str, list[ReuseLink]] = {}
-    updates: dict[str, list[ReuseLink]] = {}
     paras: dict[str, Paragraphs] = {}
     # Stored candidates are read for a group of articles at a time (at most FETCH_GROUP).
     group: list[Article] = []
@@ -183,10 +187,7 @@ def find_reuse(
                 other = batch.get(cand) or known.get(cand) or fetched.get(cand)
                 if other is None:
                     continue
-                pair = align(article, other, paras=paras)
-                links.extend(pair)
-                if cand not in batch:
-                    updates.setdefault(cand, []).extend(_flip(link, article.id) for link in pair)
+                links.extend(align(article, other, paras=paras))
             found[article.id] = links
         for aid in fetched:
             paras.pop(aid, None)
@@ -203,30 +204,48 @@ def find_reuse(
         align_group()
     for article in articles:
         known[article.id] = article
-    _store_links(backend, found, updates)
+    _store_links(backend, found)
     return found
 
 
-def _store_links(
-    backend: StateBackend, found: dict[str, list[ReuseLink]], updates: dict[str, list[ReuseLink]]
-) -> None:
-    items = [(aid, _dump(links)) for aid, links in sorted(found.items())]
-    if updates:
-        existing = backend.get_state(NS, sorted(updates))
-        for aid in sorted(updates):
-            old = [ReuseLink(**d) for d in json.loads(existing.get(aid, b"[]"))]
-            new_others = {link.other for link in updates[aid]}
-            merged = [link for link in old if link.other not in new_others] + updates[aid]
-            items.append((aid, _dump(merged)))
-    backend.put_state(NS, items)
+def _store_links(backend: StateBackend, found: dict[str, list[ReuseLink]]) -> None:
+    backend.put_state(NS, [(aid, _dump(links)) for aid, links in sorted(found.items())])
+    backend.delete_postings(IN_NS, sorted(found))  # a re-ingested article's old claims
+    backend.add_postings(
+        IN_NS,
+        sorted({(link.other, aid) for aid, links in found.items() for link in links}),
+    )
+
+
+def _sorted(links: Iterable[ReuseLink]) -> list[ReuseLink]:
+    return sorted(links, key=lambda link: (link.line, link.other, link.other_line))[:MAX_LINKS]
 
 
 def _dump(links: Iterable[ReuseLink]) -> bytes:
-    rows = sorted(links, key=lambda link: (link.line, link.other, link.other_line))[:MAX_LINKS]
-    return json.dumps([asdict(link) for link in rows], separators=(",", ":")).encode()
+    rows = [
+        {
+            "line": x.line,
+            "other": x.other,
+            "other_line": x.other_line,
+            "similarity": x.similarity,
+            "direction": x.direction,
+        }
+        for x in _sorted(links)
+    ]
+    return json.dumps(rows, separators=(",", ":")).encode()
+
+
+def _load(blob: bytes | None) -> list[ReuseLink]:
+    return [ReuseLink(**d) for d in json.loads(blob)] if blob else []
 
 
 def reuse_for(store: StateBackend, article_id: str) -> list[ReuseLink]:
-    """The paragraphs of ``article_id`` that appear in other articles (for its page)."""
-    blob = store.get_state(NS, [article_id]).get(article_id)
-    return [ReuseLink(**d) for d in json.loads(blob)] if blob else []
+    """The paragraphs of ``article_id`` that appear in other articles (for its page): its own
+    links, and those later articles found to it, flipped (own links win for the same other)."""
+    own = _load(store.get_state(NS, [article_id]).get(article_id))
+    covered = {link.other for link in own}
+    later = sorted(set(store.get_postings(IN_NS, [article_id]).get(article_id, [])) - covered)
+    incoming: list[ReuseLink] = []
+    for other, blob in sorted(store.get_state(NS, later[:MAX_LINKS]).items()):
+        incoming.extend(_flip(x, other) for x in _load(blob) if x.other == article_id)
+    return _sorted(own + incoming)
