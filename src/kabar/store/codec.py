@@ -32,6 +32,11 @@ def now_text() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def like_pattern(text: str) -> str:
+    """A substring pattern for LIKE/ILIKE ... ESCAPE '\\' with the wildcards of ``text`` escaped."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def article_time(article: Article) -> datetime | None:
     """When the article appeared: its published time, else when it was fetched."""
     if article.published is not None:

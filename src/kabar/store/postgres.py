@@ -40,6 +40,7 @@ from kabar.store.codec import (
     SNIPPET_SCAN_CHARS,
     article_time,
     dumps,
+    like_pattern,
     make_hit,
     migrations,
     search_fields,
@@ -75,11 +76,6 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _like(text: str) -> str:
-    """A substring pattern for ILIKE with the wildcards of ``text`` escaped."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class PostgresStore(Store):
@@ -573,7 +569,7 @@ class PostgresStore(Store):
             params.append(label)
         if query:
             conds.append("(e.name ILIKE %s ESCAPE '\\' OR e.data ILIKE %s ESCAPE '\\')")
-            params += [_like(query), _like(query)]
+            params += [like_pattern(query), like_pattern(query)]
         where = " WHERE " + " AND ".join(conds) if conds else ""
         rows = self._rows(
             "SELECT e.data, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
@@ -596,7 +592,7 @@ class PostgresStore(Store):
         conds, params = [], []
         if flt.speaker:
             conds.append("q.speaker ILIKE %s ESCAPE '\\'")
-            params.append(_like(flt.speaker))
+            params.append(like_pattern(flt.speaker))
         if flt.outlet:
             conds.append("lower(a.outlet) = lower(%s)")
             params.append(flt.outlet)
@@ -609,7 +605,7 @@ class PostgresStore(Store):
         if flt.query:
             for word in flt.query.split()[:16]:
                 conds.append("q.text ILIKE %s ESCAPE '\\'")
-                params.append(_like(word))
+                params.append(like_pattern(word))
         where = " WHERE " + " AND ".join(conds) if conds else ""
         rows = self._rows(
             "SELECT q.data, q.article_id, a.outlet, a.published, a.story_id"
@@ -632,7 +628,7 @@ class PostgresStore(Store):
         cond, params = "", []
         if speaker:
             cond = " AND q.speaker ILIKE %s ESCAPE '\\'"
-            params.append(_like(speaker))
+            params.append(like_pattern(speaker))
         rows = self._rows(
             "SELECT q.speaker, coalesce(a.outlet, '?') AS outlet, count(*) AS n"
             " FROM quotes q JOIN articles a ON a.id = q.article_id"

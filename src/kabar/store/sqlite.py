@@ -29,6 +29,7 @@ from kabar.store.codec import (
     day_number,
     dumps,
     fts_query,
+    like_pattern,
     make_hit,
     migrations,
     now_text,
@@ -581,8 +582,7 @@ class SQLiteStore(Store):
             params.append(label)
         if query:
             conds.append("(e.name LIKE ? ESCAPE '\\' OR e.data LIKE ? ESCAPE '\\')")
-            like = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            params += [like, like]
+            params += [like_pattern(query), like_pattern(query)]
         where = " WHERE " + " AND ".join(conds) if conds else ""
         rows = self._rows(
             "SELECT e.data, (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS n"
@@ -604,11 +604,7 @@ class SQLiteStore(Store):
         conds, params = [], []
         if flt.speaker:
             conds.append("(q.speaker LIKE ? ESCAPE '\\')")
-            params.append(
-                "%"
-                + flt.speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                + "%"
-            )
+            params.append(like_pattern(flt.speaker))
         if flt.outlet:
             conds.append("a.outlet = ? COLLATE NOCASE")
             params.append(flt.outlet)
@@ -621,9 +617,7 @@ class SQLiteStore(Store):
         if flt.query:
             for word in flt.query.split()[:16]:
                 conds.append("q.text LIKE ? ESCAPE '\\'")
-                params.append(
-                    "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                )
+                params.append(like_pattern(word))
         where = " WHERE " + " AND ".join(conds) if conds else ""
         rows = self._rows(
             "SELECT q.data, q.article_id, a.outlet, a.published, a.story_id"
@@ -646,9 +640,7 @@ class SQLiteStore(Store):
         cond, params = "", []
         if speaker:
             cond = " AND q.speaker LIKE ? ESCAPE '\\'"
-            params.append(
-                "%" + speaker.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            )
+            params.append(like_pattern(speaker))
         rows = self._rows(
             "SELECT q.speaker, coalesce(a.outlet, '?'), count(*) AS n"
             " FROM quotes q JOIN articles a ON a.id = q.article_id"
