@@ -1,4 +1,5 @@
-"""``kabar serve`` in a subprocess on a free loopback port, with its output captured to a file.
+"""``kabar serve`` in a subprocess on a free loopback port, with its output captured to a file;
+``kabar check`` on a store file, as a user runs it.
 
 Used by the concurrency and security tests: a real server process (not an in-process test
 client) is what users run, and its log is what must never show a token or a locked database.
@@ -6,6 +7,7 @@ client) is what users run, and its log is what must never show a token or a lock
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -78,3 +80,15 @@ def kabar_server(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+def kabar_check(db: Path) -> list[str]:
+    """The problems ``kabar check --json`` finds in the SQLite store ``db`` (it must run)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return list(json.loads(done.stdout)["problems"])

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import os
 import sqlite3
 import subprocess
@@ -29,7 +28,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from server_process import Server, kabar_server
+from server_process import Server, kabar_check, kabar_server
 
 TOKEN = "conc-token-5b9d0e77"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -157,17 +156,6 @@ def store_rows(db: Path) -> dict[str, Any]:
                 conn.execute("SELECT raw_id, count(*) FROM articles GROUP BY raw_id")
             ),
         }
-
-
-def kabar_check(db: Path) -> list[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return list(json.loads(done.stdout)["problems"])
 
 
 @pytest.mark.timeout(600)

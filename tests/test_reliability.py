@@ -7,7 +7,6 @@ file and ``test_fuzz_readers.py``).
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -26,6 +25,7 @@ from kabar.models import Article, RawDocument, Rejection, SourceFormat
 from kabar.pipeline.decode import DecodeError, decode
 from kabar.pipeline.registry import StageContext, external_requirements, plan
 from kabar.pipeline.runner import process_raw
+from server_process import kabar_check
 
 EXAMPLES = int(os.environ.get("KABAR_FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
@@ -232,18 +232,6 @@ def timed(command: tuple[str, ...], db: Path) -> float:
     return time.perf_counter() - start
 
 
-def assert_store_checks_clean(db: Path) -> None:
-    """``kabar check`` (counts, orphans, search index) finds nothing wrong."""
-    check = subprocess.run(
-        [sys.executable, "-m", "kabar", "check", "--json", "--db", f"sqlite:///{db}"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert check.returncode == 0, check.stdout + check.stderr
-    assert json.loads(check.stdout)["problems"] == []
-
-
 @pytest.mark.timeout(600)
 def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> None:
     pages = tmp_path / "pages"
@@ -275,7 +263,7 @@ def test_sigkill_during_ingest_loses_and_duplicates_nothing(tmp_path: Path) -> N
     assert raw == (n_pages, n_pages)  # every input stored, exactly once
     assert articles == (n_pages, n_pages)  # every input became exactly one article
     assert rejected == 0
-    assert_store_checks_clean(db)
+    assert kabar_check(db) == []  # counts, orphans, search index
 
 
 SYLLABLES = ["ka", "ru", "mi", "to", "sa", "ling", "gu", "ba", "ren", "di", "po", "na", "tek", "wu"]
@@ -344,4 +332,4 @@ def test_sigkill_during_recluster_then_rerun_gives_the_full_result(tmp_path: Pat
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 300
     assert story_partition(db) == expected  # same stories as an uninterrupted rebuild
-    assert_store_checks_clean(db)
+    assert kabar_check(db) == []  # counts, orphans, search index
