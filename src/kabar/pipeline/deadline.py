@@ -5,9 +5,10 @@ pathological page may still hit a slow path nobody foresaw. The budget turns tha
 warning on the one article instead of a run that never ends: the stage in flight is
 interrupted with :class:`ItemTimeout` and the article's remaining stages are skipped.
 
-It uses ``SIGALRM``, so it only acts in a process's main thread (the CLI, the worker pool's
-processes); elsewhere (the API's writer thread) the stages run unguarded. An outer timer that
-would fire first (a test runner's timeout) is left alone, and is restored afterwards.
+The interruption uses ``SIGALRM``, so it only happens in a process's main thread (the CLI,
+the worker pool's processes); elsewhere (the API's writer thread) the budget is checked
+between stages only, so a stage in flight runs to its end. An outer timer that would fire
+first (a test runner's timeout) is left alone, and is restored afterwards.
 """
 
 from __future__ import annotations
