@@ -547,3 +547,67 @@ def test_a_role_description_skips_holders_of_another_role_with_its_head() -> Non
     )
     assert find(quotes, "deficit would shrink").speaker == "Petr Holm"
     assert find(quotes, "budget would be presented").speaker == "Ilse Marten"
+
+
+# --- third round (issue 5): the heldout3 error classes, on sentences of their own ------------
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_ranks_and_units_before_a_name(mode: str) -> None:
+    quotes = run(
+        [
+            "Kasat Reskrim Polres Bukit Tua AKP Rinaldi Harahap mengatakan dua pelaku sudah"
+            " ditangkap di rumahnya.",
+            '"Mereka kami tangkap tanpa perlawanan," ucap Rinaldi.',
+            "Komandan Kodim 0712/Batu Sangkar Letkol Inf Markus Siregar mengatakan jalan desa"
+            " sudah bisa dilalui.",
+            '"Alat berat sudah kami kirim," kata Markus.',
+            "Kapolda Teluk Raya Irjen Pol Suharyono Wibisono mengatakan penyelidikan masih"
+            " terus berjalan.",
+        ],
+        mode,
+    )
+    assert find(quotes, "dua pelaku sudah").speaker == "Rinaldi Harahap"
+    assert find(quotes, "Mereka kami tangkap").speaker == "Rinaldi Harahap"
+    assert find(quotes, "jalan desa sudah").speaker == "Markus Siregar"
+    assert find(quotes, "Alat berat sudah").speaker == "Markus Siregar"
+    assert find(quotes, "penyelidikan masih").speaker == "Suharyono Wibisono"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_possessive_description_and_apposition_after_a_quote(mode: str) -> None:
+    quotes = run(
+        [
+            "Norland's prime minister, Erik Vass, said on Friday that talks would resume.",
+            'The ministry rejected the claim. "We have nothing to hide from anyone," its'
+            " spokesman, Jonas Berg, said in a statement.",
+            '"The inspectors are welcome to come."',
+            "The state's health minister, Amara Singh, toured the flooded hospital on Tuesday.",
+            "She said the army would deliver generators by Friday night.",
+        ],
+        mode,
+    )
+    assert find(quotes, "nothing to hide").speaker == "Jonas Berg"
+    assert find(quotes, "inspectors are welcome").speaker == "Jonas Berg"
+    assert find(quotes, "army would deliver").speaker == "Amara Singh"
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_outlet_inside_an_anonymous_speakers_clause(mode: str) -> None:
+    quotes = run(
+        [
+            "Seorang pejabat senior Kementerian Luar Negeri yang berbicara kepada Harian Kompas"
+            " mengatakan perundingan sudah hampir selesai.",
+            '"Tinggal satu pasal yang belum disepakati," kata pejabat itu.',
+            "Economists at Norbank said growth would slow sharply next year.",
+        ],
+        mode,
+    )
+    assert find(quotes, "perundingan sudah hampir").speaker is None
+    assert find(quotes, "Tinggal satu pasal").speaker is None
+    assert find(quotes, "growth would slow").speaker is None
+
+
+def test_a_multi_word_outlet_is_not_cut_at_a_place_name() -> None:
+    quotes = run(["The Washington Post reported that the deal was close to being signed."])
+    assert find(quotes, "deal was close").speaker == "The Washington Post"

@@ -95,6 +95,8 @@ class Lexicon:
     honorifics: set[str] = field(default_factory=set)
     legal: set[str] = field(default_factory=set)  # company forms that open a name: pt, cv
     plural: set[str] = field(default_factory=set)  # opens a group of people: para, ratusan
+    ranks: set[tuple[str, ...]] = field(default_factory=set)  # "akp", ("letnan", "kolonel")
+    corps: set[str] = field(default_factory=set)  # after a rank: "inf", "tni", "pol", "purn"
 
     def cue(self, token: str) -> tuple[Cue, bool] | None:
         """The cue a token is, and whether it carries the pronoun clitic (``ujarnya``)."""
@@ -106,6 +108,16 @@ class Lexicon:
             hit = self.cues.get(low[:-3])
             if hit is not None and hit.cls in {"post", "according"}:
                 return hit, True
+        return None
+
+    def rank_end(self, lowered: list[str], k: int) -> int | None:
+        """Where the rank opening at ``k`` ends, corps words after it included, or None."""
+        for size in (4, 3, 2, 1):
+            if tuple(lowered[k : k + size]) in self.ranks:
+                e = k + size
+                while e < len(lowered) and lowered[e].strip("()") in self.corps | {""}:
+                    e += 1
+                return e
         return None
 
     def is_role_word(self, token: str) -> bool:
@@ -146,6 +158,11 @@ def lexicon() -> Lexicon:
                 lex.legal.add(word)
             elif kind == "plural":
                 lex.plural.add(word)
+            elif kind == "rank":
+                lex.ranks.add(tuple(word.split()))
+                lex.roles.add(tuple(word.split()))
+            elif kind == "corps":
+                lex.corps.add(word)
     for title, kind in titles().items():
         words = tuple(title.split())
         if kind == "honorific" or kind == "academic":
@@ -826,6 +843,14 @@ def strip_titles(name: str) -> str:
     lex = lexicon()
     words = name.split()
     k = 0
+    lowered = [w.lower().strip("().,") for w in words]
+    for r in range(len(words) - 1, -1, -1):
+        # A rank stands right before its holder's name: what comes before it is title and
+        # unit ("Kasat Resnarkoba AKP Dimas Prayoga", "Kodim 1420/Karang Letkol Inf …").
+        e = lex.rank_end(lowered, r)
+        if e is not None and e < len(words) and words[e][:1].isupper():
+            k = e
+            break
     while k < len(words) - 1:
         for size in (3, 2, 1):
             phrase = tuple(w.lower().rstrip(".") for w in words[k : k + size])
@@ -838,8 +863,10 @@ def strip_titles(name: str) -> str:
         else:
             break
     words = words[k:]
-    while len(words) > 2 and _derived(words[0]):
-        words = words[1:]
+    while len(words) > 2 and (
+        _derived(words[0]) or (len(words[0]) > 2 and words[0].lower().strip("()") in lex.corps)
+    ):
+        words = words[1:]  # a tagger's cut after the rank keeps its corps: "Pol Nama Orang"
     return " ".join(words)
 
 
@@ -1008,7 +1035,23 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
     lowered = [w.lower().rstrip(".") for w in words]
     kinds = [""] * len(run)
     loc_heads = _loc_heads()
+    # Outlets of several words first: "The Washington Post" is not Washington and a "Post".
+    k = 0
+    while k < len(run):
+        for size in (4, 3, 2):
+            if k + size <= len(run) and words[k][:1].isupper():
+                info = lookup_outlet(" ".join(words[k : k + size]))
+                if info is not None:
+                    for x in range(k, k + size):
+                        kinds[x] = "named"
+                    ref = Ref(run[k][1], run[k + size - 1][2], "ORG", info.name, outlet=True)
+                    out.append((ref, []))
+                    k += size - 1
+                    break
+        k += 1
     for a, b, entry in gazetteer().matches([w.lower() for w in words]):
+        if any(kinds[x] for x in range(a, b)):
+            continue
         if entry.label == "PER" or _given_name(entry, words, kinds, a, b, loc_heads):
             continue  # people go through the person path, which keeps their roles
         if _inside_name(words, a, b):
@@ -1091,6 +1134,19 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             )
         ):
             kinds[k] = ""
+    # A rank stands right before its holder's name: the corps words after it are part of it,
+    # and name-like words right before it are the holder's unit ("Kasat Resnarkoba AKP Nama",
+    # "Kodim 1420/Karang Abang Letkol Inf Nama"), never a person of their own.
+    for k in range(len(run)):
+        e = lex.rank_end(lowered, k) if kinds[k] == "role" else None
+        if e is None or e >= len(run) or kinds[e] != "" or not words[e][:1].isupper():
+            continue
+        for x in range(k, e):
+            kinds[x] = "paren" if words[x] in {"(", ")"} else "role"
+        b = k - 1
+        while b >= 0 and kinds[b] == "":
+            kinds[b] = "unit"
+            b -= 1
     k = 0
     role_before: list[str] = []
     group_start: int | None = None
@@ -1122,7 +1178,7 @@ def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
             role_before, group_start = [], None
         if kind == "end":
             break
-        if kind in {"role", "paren", "named"}:
+        if kind in {"role", "paren", "named", "unit"}:
             role_before.append(lowered[k])  # the role's organisation counts: "Sekjen PBB"
             k += 1
             continue
@@ -1527,6 +1583,12 @@ def _months() -> frozenset[str]:
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s)")
 _POSSESSOR = re.compile(r"\w['’]s$")
 _RELATIVE = frozenset({"yang", "who", "which", "whose"})
+#: Prepositions whose object is no subject ("… yang berbicara kepada SCMP mengatakan").
+_OBJECT_PREPOSITIONS = frozenset(
+    {"kepada", "pada", "dengan", "dari", "untuk", "to", "with", "from", "for", "by", "oleh"}
+)
+#: Words opening a description that an apposition then names ("its interior minister, X,").
+_DESCRIPTION_OPENERS = frozenset({"the", "its", "his", "her", "their", "our", "a", "an"})
 _PASSIVE_OPENERS = frozenset({"hal", "demikian", "pernyataan", "penjelasan", "keterangan", "itu"})
 
 
@@ -1832,6 +1894,9 @@ class Extractor:
                     if j < len(toks) and toks[j][0].lower() == "oleh":
                         j += 1
                     return _with(self._np_after(para, toks, j, h[0]), toks[k][0])
+        appo = self._apposition_subject(para, toks, i)
+        if appo is not None:
+            return appo
         # Subject first: "Dia berkata." "Mereka berkata." "he said", "Gunawan told reporters".
         for k in range(i + 1, min(len(toks), i + 8)):
             h = self.lex.cue(toks[k][0])
@@ -1850,6 +1915,36 @@ class Extractor:
                 break
             return _with(self._speaker_from_np(para, np[0], np[1], cue), toks[k][0])
         return None
+
+    def _apposition_subject(
+        self, para: Para, toks: list[tuple[str, int, int]], i: int
+    ) -> tuple[Speaker, str] | None:
+        """ "…," its interior minister, Rodrigo Salcedo, said: a role description, the
+        person named between commas, then the verb; the person is the speaker."""
+        c1 = next((k for k in range(i + 1, min(len(toks), i + 7)) if toks[k][0] == ","), None)
+        if c1 is None:
+            return None
+        desc = toks[i:c1]
+        first = desc[0][0].lower()
+        if not (
+            (first in _DESCRIPTION_OPENERS and self.lex.is_role_word(desc[-1][0]))
+            or (self.lex.is_role_word(desc[0][0]) and len(desc) <= 4)
+        ):
+            return None
+        ref = self._apposition_name(para, toks, c1 + 1)
+        if ref is None:
+            return None
+        c2 = next((k for k in range(c1 + 1, min(len(toks), c1 + 7)) if toks[k][0] == ","), None)
+        if c2 is None or c2 + 1 >= len(toks):
+            return None
+        hit = self.lex.cue(toks[c2 + 1][0])
+        if hit is None or hit[1] or hit[0].cls not in {"post", "verb"}:
+            return None
+        self.names.add_role(ref.name, ref.entity_id, para.text[desc[0][1] : desc[-1][2]])
+        speaker = Speaker(
+            ref.name, ref.entity_id, "PER", "named", para.text[ref.start : ref.end], 0.9
+        )
+        return speaker, toks[c2 + 1][0]
 
     def _np_span(
         self, para: Para, toks: list[tuple[str, int, int]], i: int, k: int
@@ -2076,8 +2171,23 @@ class Extractor:
             if not chunk:
                 continue
             if len(chunk) > 6:
-                # A long clause: the phrase next to the verb is its subject ("… dirinya mendesak").
-                chunk = self._trailing_np(chunk) or chunk
+                # A long clause: the phrase next to the verb is its subject ("… dirinya mendesak"),
+                # unless a relative clause ends there: "Seorang diplomat yang berbicara kepada
+                # SCMP mengatakan" is the diplomat's; the outlet is the clause's object.
+                np = self._trailing_np(chunk)
+                rel = next((x for x, t in enumerate(chunk) if t[0].lower() in _RELATIVE), None)
+                before = (
+                    chunk[len(chunk) - len(np) - 1][0].lower() if 0 < len(np) < len(chunk) else ""
+                )
+                if (
+                    np
+                    and rel is not None
+                    and 0 < rel < len(chunk) - len(np)
+                    and (before in _OBJECT_PREPOSITIONS)
+                ):
+                    chunk = chunk[:rel]
+                else:
+                    chunk = np or chunk
             a, b = chunk[0][1], chunk[-1][2]
             first = chunk[0][0].lower()
             desc = first in {"a", "an", "the"} or (
@@ -2202,7 +2312,18 @@ class Extractor:
                 e += 1
             return self._speaker_from_np(para, first[0][1], first[e - 1][2], None)
         head = first[0][0].lower()
-        described = head in self.lex.org_nouns or self.lex.is_role_word(first[0][0])
+        described = (
+            head in self.lex.org_nouns
+            or self.lex.is_role_word(first[0][0])
+            or (
+                # "The country's environment minister, Priya Raman, …": a description
+                # headed by a role, named by the apposition after it.
+                head in _DESCRIPTION_OPENERS
+                and len(chunks) > 1
+                and len(first) <= 6
+                and self.lex.is_role_word(first[-1][0])
+            )
+        )
         # A described subject is named right after it: read the apposition before guessing.
         sp = None if described else self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
         if (
@@ -2306,6 +2427,23 @@ class Extractor:
         refs = self.names.refs(para.index, a, b)
         strong = [r for r in refs if not r.weak]
         people = [r for r in refs if r.label == "PER" and (not r.weak or not strong)]
+        if not people:
+            # A tagger's mention that began before the phrase was cut ("Kodim 1420/Karang
+            # Abang Letkol Inf Yosef Manurung" read from "Abang") still names the person.
+            people = [
+                r
+                for r in self.names.refs(para.index, max(0, a - 120), b)
+                if r.label == "PER" and not r.weak and r.start < a < r.end
+            ]
+        head0 = low[0][:-1] if low[0].endswith("s") and low[0][:-1] in lex.person_nouns else low[0]
+        if (
+            len(low) >= 3
+            and (head0 in lex.person_nouns or (head0,) in lex.roles)
+            and low[1] in {"at", "of", "from", "di", "dari", "pada"}
+            and not any(r.label == "PER" and not r.weak for r in refs)
+        ):
+            # "Analysts at Nordbank", "ekonom di Bank X": unnamed people of the organisation.
+            return Speaker(None, None, "ANON", "role", text, 0.6)
         if people and people[-1].weak and cue is not None and cue.form in _OUTLET_CUES:
             r = people[-1]  # "tulis Times": an unknown word that writes is a medium
             surface = para.text[r.start : r.end]
