@@ -611,3 +611,48 @@ def test_outlet_inside_an_anonymous_speakers_clause(mode: str) -> None:
 def test_a_multi_word_outlet_is_not_cut_at_a_place_name() -> None:
     quotes = run(["The Washington Post reported that the deal was close to being signed."])
     assert find(quotes, "deal was close").speaker == "The Washington Post"
+
+
+def test_indirect_speech_after_a_machine_translated_quote() -> None:
+    quotes = run(
+        [
+            "Presiden Chile Erik Vass mengatakan dalam pidato di parlemen “Kami akan menutup"
+            " semua Tambang batubara baru” Menurutnya, transisi energi tidak bisa ditunda lagi.",
+            "Menteri Energi Ilse Marten menyatakan dalam wawancara “Ini bukan berarti"
+            " tambang lama langsung ditutup” Ia menambahkan bahwa izin yang berjalan tetap"
+            " dihormati.",
+        ]
+    )
+    direct = find(quotes, "Kami akan menutup")
+    assert direct.kind == "direct" and direct.speaker == "Erik Vass"
+    assert find(quotes, "transisi energi tidak").speaker == "Erik Vass"
+    assert find(quotes, "Ini bukan berarti").speaker == "Ilse Marten"
+    later = find(quotes, "izin yang berjalan")
+    assert later.kind == "indirect" and later.speaker == "Ilse Marten"
+    # A short attribution after the mark is still the quote's attribution.
+    short = run(["“Kami menolak semua tuduhan itu” Dia berkata."])
+    assert len(short) == 1 and short[0].resolution == "pronoun"
+
+
+def test_short_clauses_bare_subjects_and_described_companies() -> None:
+    quotes = run(
+        [
+            "PT Sumber Tani Makmur Tbk membukukan rugi pada kuartal ketiga.",
+            "Perseroan menyatakan akan menunda pembangunan pabrik baru di Kalimantan.",
+            "Rudi Hartanto sendiri mengaku belum puas.",
+            "Penumpang mengaku tidak mendapat informasi apa pun selama menunggu.",
+            "Jaksa Penuntut Umum, Andi Saputra, mengatakan pihaknya masih pikir-pikir.",
+        ]
+    )
+    assert find(quotes, "akan menunda pembangunan").speaker == "PT Sumber Tani Makmur Tbk"
+    assert find(quotes, "belum puas").speaker == "Rudi Hartanto"
+    assert find(quotes, "tidak mendapat informasi").speaker is None
+    assert find(quotes, "pihaknya masih pikir-pikir").speaker == "Andi Saputra"
+    assert not [q for q in run(["Ia mengatakan hal itu."]) if q.kind == "indirect"]
+    english = run(
+        [
+            "Shares in Korvel Logistics fell 5 per cent after the company warned that port delays"
+            " would hurt its profit."
+        ]
+    )
+    assert find(english, "port delays would").speaker == "Korvel Logistics"

@@ -192,6 +192,7 @@ def lexicon() -> Lexicon:
         "perum",
         "balai",
     }
+    lex.org_heads |= _BUSINESS_FINAL
     return lex
 
 
@@ -339,6 +340,8 @@ def split_sentences(text: str, segs: list[Seg]) -> list[tuple[int, int]]:
         is_end = ch in _ENDERS
         is_close_after_end = ch in _ALL_MARKS and i in closes and text[i - 1] in _ENDERS
         if not (is_end or is_close_after_end):
+            if i in closes and _new_clause_after(text, i + 1):
+                bounds.append(i + 1 + len(text[i + 1 :]) - len(text[i + 1 :].lstrip()))
             continue
         j = i + 1
         while j < n and text[j] in _ALL_MARKS + ")]" and j not in opens:
@@ -365,6 +368,48 @@ def split_sentences(text: str, segs: list[Seg]) -> list[tuple[int, int]]:
     if start < n:
         out.append((start, n))
     return out
+
+
+def _enough_clause(words: list[str]) -> bool:
+    """Enough of a clause to be reported speech: three words, or two that are not a pointer
+    back ("mengaku belum puas" is; "mengatakan hal itu" is not)."""
+    if len(words) >= 3:
+        return True
+    low = [w.lower().strip(".,!?") for w in words]
+    return (
+        len(low) == 2
+        and all(w.isalpha() for w in low)
+        and not any(w in _POINTERS for w in low)
+        and not any(w in lexicon().determiners for w in low)
+    )
+
+
+#: Words that point back at what was said rather than say it ("hal itu", "so", "it").
+_POINTERS = frozenset({"hal", "demikian", "begitu", "it", "so", "something", "nothing"})
+
+
+def _new_clause_after(text: str, at: int) -> bool:
+    """Machine translation drops the full stop in a quote: "… “Kami menolak” Ia menambahkan
+    bahwa …". A speaker's own clause after the closing mark (pronoun and speech verb, or
+    "Menurutnya,", with more than a short attribution after it) starts a new sentence."""
+    rest = text[at : at + 160]  # a pronoun, a verb and a few words: bounded per mark
+    if not rest[:1].isspace() or not rest.lstrip()[:1].isupper():
+        return False
+    toks = [t for t, _, _ in tokenize(rest)][:40]
+    if len(toks) < 3 or not toks[0][:1].isupper():
+        return False
+    lex = lexicon()
+    first = toks[0].lower()
+    if first in {"menurut", "menurutnya", "according"}:
+        return len(toks) > 5
+    if lex.pronouns.get(first) not in {"person", "plural"}:
+        return False
+    for k in (1, 2):
+        hit = lex.cue(toks[k]) if k < len(toks) else None
+        if hit is not None and hit[0].cls in {"verb", "post"} and not hit[1]:
+            content = [t for t in toks[k + 1 :] if t.isalnum()]
+            return len(content) > 3
+    return False
 
 
 # --- names -----------------------------------------------------------------------------------
@@ -1003,10 +1048,17 @@ def _starts(toks: list[tuple[str, int, int]], i: int) -> bool:
     return i == 0 or toks[i - 1][0] in {".", "!", "?", "“", '"', "”", ":", "‘", "…", "(", "-", "–"}
 
 
+#: English company names end in a trade word ("Halvorsen Shipping", "Arcturus Motors").
+_BUSINESS_FINAL = frozenset(
+    {"shipping", "logistics", "motors", "airlines", "airways", "holdings", "industries"}
+    | {"technologies", "securities", "pharmaceuticals", "insurance", "ventures", "inc", "ltd"}
+    | {"plc", "llc", "gmbh", "corp"}
+)
 #: English organisation heads come last ("Health Ministry", "Disaster Management Authority").
 _HEAD_FINAL = frozenset(
     {"ministry", "agency", "authority", "council", "commission", "guard", "association"}
     | {"union", "institute", "office", "corporation", "company", "group", "network", "party"}
+    | _BUSINESS_FINAL
 )
 
 
@@ -2243,6 +2295,20 @@ class Extractor:
             or _common(words[0])
         )
 
+    def _plain_noun(self, low: str) -> bool:
+        """A common word that can head a subject (not a function word, pronoun or opener)."""
+        lex = self.lex
+        return not (
+            low in _function_words()
+            or low in lex.pronouns
+            or low in lex.lead
+            or low in _CONNECTIVES
+            or low in _DAYS
+            or low in _months()
+            or low in _PASSIVE_OPENERS
+            or lex.cue(low) is not None
+        )
+
     def _strip_adverbs(self, chunk: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         end = len(chunk)
         while end > 0:
@@ -2488,7 +2554,11 @@ class Extractor:
                 holder = self._role_holder(bare)
                 if holder is not None:
                     return Speaker(holder.name, holder.entity_id, "PER", "role", text, 0.75)
-                return self._anaphor("person", None, para, a, text, skip=self._other_roles(bare))
+                found = self._anaphor("person", None, para, a, text, skip=self._other_roles(bare))
+                if found is None and not definite and proper:
+                    # "Warga menilai …" with nobody in view: unnamed people, still a speaker.
+                    return Speaker(None, None, "ANON", "role", text, 0.35)
+                return found
             return Speaker(None, None, "ANON", "role", text, 0.4)
         named_after = self._named_by_noun(para, words, low, a, b)
         if named_after is not None:
@@ -2497,7 +2567,15 @@ class Extractor:
         named_org = any(r.label == "ORG" for r in orgs)
         if head in lex.org_nouns and not named_org and (definite or len(bare) == 1 or not proper):
             want = lex.org_nouns[head]
-            return self._anaphor(want, head if want == "org" else None, para, a, text)
+            found = self._anaphor(want, head if want == "org" else None, para, a, text)
+            if found is None and want == "org" and cue is None:
+                # "… after the company warned that …": the organisation named before, else an
+                # unnamed one; the statement is reported speech either way.
+                ref = self._last_org(para.index, a)
+                if ref is not None:
+                    return Speaker(ref.name, ref.entity_id, "ORG", "role", text, 0.5)
+                return Speaker(None, None, "ANON", "role", text, 0.35)
+            return found
         if orgs:
             r = next((x for x in reversed(orgs) if x.label == "ORG"), orgs[-1])
             if r.label == "LOC" and not r.metonym_of:
@@ -2526,6 +2604,17 @@ class Extractor:
             name_words = [w for w in words if w.lower().rstrip(".") not in lex.honorifics]
             if low[0] == "the":
                 name_words = name_words[1:]
+            if (
+                cue is None
+                and len(words) <= 2
+                and words[0].isalpha()
+                and _common(words[0])
+                and all(w.isalpha() and w[:1].islower() for w in words[1:])
+                and self._plain_noun(low[0])
+            ):
+                # "Penumpang mengaku …", "Warga menilai …": a sentence's capital on a common
+                # noun, an unnamed speaker, not a name.
+                return Speaker(None, None, "ANON", "role", text, 0.4)
             if self._name_like(name_words):
                 name = " ".join(name_words).strip(" .,")
                 outlet = cue is not None and cue.form in _OUTLET_CUES
@@ -2646,6 +2735,16 @@ class Extractor:
                 return Speaker(ref.name, ref.entity_id, "PER", "pronoun", text, 0.45)
         return Speaker(None, None, "ANON", "pronoun", text, 0.2)
 
+    def _last_org(self, line: int, pos: int) -> Ref | None:
+        """The last organisation (not an outlet) named shortly before a point."""
+        here = self.position.get(line, 0)
+        for k in range(here, max(-1, here - 3), -1):
+            para = self.paras[k]
+            for r in reversed(self.names.refs(para.index)):
+                if r.label == "ORG" and not r.outlet and (k < here or r.end <= pos):
+                    return r
+        return None
+
     def _last_person(self, line: int, pos: int) -> Ref | None:
         """The last person named before a point (a weak fallback: mentions, not salience)."""
         here = self.position.get(line, 0)
@@ -2690,7 +2789,7 @@ class Extractor:
             return
         speaker, cue, a, b = found
         text = para.text[a:b].strip().rstrip(".").strip(" ,")
-        if len(text.split()) < 3:
+        if not _enough_clause(text.split()):
             return
         quote = Quote(
             text=text,
@@ -2847,7 +2946,8 @@ class Extractor:
                 if j < len(toks) and lowered[j] in _ADVERBS | {"on", "in"} and cue.lang == "en":
                     while j < len(toks) and (lowered[j] in _ADVERBS or lowered[j] in _DAYS):
                         j += 1
-            if j >= len(toks) or len([x for x in toks[j:] if x[0].isalnum()]) < 3:
+            clause = [x[0] for x in toks[j:] if any(c.isalnum() for c in x[0])]
+            if j >= len(toks) or not _enough_clause(clause):
                 continue
             sp = self._subject(para, s0, t[1])
             if sp is None:
