@@ -217,6 +217,71 @@ def _trim(vec: Vector, k: int) -> Vector:
     return {t: vec[t] for t in top_terms(vec, k)}
 
 
+# The candidate index is cut by time as well as by feature, so that a dated article reads only
+# the postings of stories alive near its date: an unbucketed feature's list grows with every
+# story ever made, and ranking the top ``max_candidates`` of all time before the window
+# filter let old stories crowd out the live ones once the store held months of news.
+INDEX_KEY = "index"  # state key: version of the candidate index's layout
+INDEX_VERSION = b"time-buckets-1"
+MAX_POSTED_BUCKETS = 8  # a long-running story is posted under its newest buckets only
+UNDATED = "u"
+
+
+def bucket_seconds(cfg: ClusterConfig) -> float:
+    """Width of a time bucket: half the window, so a query reads about five buckets."""
+    return max(86400.0, cfg.window_days * 86400.0 / 2)
+
+
+def posted_keys(
+    terms: list[str], first: float | None, last: float | None, cfg: ClusterConfig
+) -> list[str]:
+    """Index keys of a story: its plain features (what undated articles look up) and the
+    same features per time bucket it spans (``term@bucket``; ``term@u`` when undated)."""
+    keys = list(terms)
+    if last is None:
+        return keys + [f"{t}@{UNDATED}" for t in terms]
+    size = bucket_seconds(cfg)
+    hi = math.floor(last / size)
+    lo = max(math.floor((first if first is not None else last) / size), hi - MAX_POSTED_BUCKETS + 1)
+    return keys + [f"{t}@{b}" for b in range(lo, hi + 1) for t in terms]
+
+
+def query_keys(term: str, when: float | None, cfg: ClusterConfig) -> list[str]:
+    """Index keys an article dated ``when`` reads for one feature: the buckets its window
+    overlaps and the undated stories; all stories when it has no date itself."""
+    if when is None:
+        return [term]
+    window, size = cfg.window_days * 86400.0, bucket_seconds(cfg)
+    buckets = range(math.floor((when - window) / size), math.floor((when + window) / size) + 1)
+    return [f"{term}@{UNDATED}"] + [f"{term}@{b}" for b in buckets]
+
+
+def within_similarity(vectors: list[Vector], total: Vector) -> float | None:
+    """Mean cosine between two different members of a group, from its members and their
+    sum (kept keys only, so a trimmed centroid gives a consistent estimate); None for
+    fewer than two members."""
+    n = len(vectors)
+    if n < 2:
+        return None
+    s = 0.0
+    for v in vectors:
+        s += dot(v, total) - math.fsum([x * x for k, x in v.items() if k in total])
+    return s / (n * (n - 1))
+
+
+def cohesion_ratio(a: list[Vector], a_sum: Vector, b: list[Vector], b_sum: Vector) -> float | None:
+    """Mean similarity between the members of two groups over the (geometric) mean
+    similarity within them: about 1 for two parts of one group, lower for two groups.
+    None when neither group has two members."""
+    if not a or not b:
+        return None
+    within = [w for w in (within_similarity(a, a_sum), within_similarity(b, b_sum)) if w]
+    if not within:
+        return None
+    cross = dot(a_sum, b_sum) / (len(a) * len(b))
+    return cross / math.prod(max(w, 1e-9) for w in within) ** (1 / len(within))
+
+
 class OnlineClusterer:
     """The incremental clusterer; one instance per batch, state read from and written back."""
 
@@ -230,8 +295,11 @@ class OnlineClusterer:
         self.backend: StateBackend = backend if backend is not None else MemoryState()
         self.config = config or ClusterConfig()
         self.ns, self.terms_ns = namespace, terms_namespace
-        blob = self.backend.get_state(self.ns, ["df"]).get("df")
+        state = self.backend.get_state(self.ns, ["df", INDEX_KEY])
+        blob = state.get("df")
         self.df = DocFreq.from_bytes(blob) if blob else DocFreq()
+        if state.get(INDEX_KEY) != INDEX_VERSION:
+            self._rebuild_index(fresh=blob is None)
         self.stories: dict[str, StoryState] = {}
         self.docs: dict[str, DocState] = {}
         self.dirty_stories: set[str] = set()
@@ -263,12 +331,17 @@ class OnlineClusterer:
         self, vec: Vector, when: float | None, exclude: str | None = None
     ) -> list[StoryState]:
         cfg = self.config
-        keys = top_terms(vec, cfg.query_terms)
+        terms = top_terms(vec, cfg.query_terms)
+        lookups = {term: query_keys(term, when, cfg) for term in terms}
         hits: dict[str, float] = {}
-        posted = self.backend.get_postings(self.terms_ns, keys)
-        for key in keys:
-            for sid in set(posted.get(key, ())) | self.overlay.get(key, set()):
-                hits[sid] = hits.get(sid, 0.0) + vec.get(key, 0.0)
+        posted = self.backend.get_postings(
+            self.terms_ns, [k for keys in lookups.values() for k in keys]
+        )
+        for term, keys in lookups.items():
+            # a story posted under two of the buckets still counts the feature once
+            found = self.overlay.get(term, set()).union(*(posted.get(k, ()) for k in keys))
+            for sid in found:
+                hits[sid] = hits.get(sid, 0.0) + vec.get(term, 0.0)
         ranked = sorted(hits, key=lambda s: (-hits[s], s))[: cfg.max_candidates]
         missing = [s for s in ranked if s not in self.stories and s not in self.deleted_stories]
         if missing:  # one read for all candidates, not one per story
@@ -659,9 +732,31 @@ class OnlineClusterer:
             self.deleted_stories.add(src.id)
 
     # --- persistence -----------------------------------------------------------------------
+    def _posted_keys(self, story: StoryState) -> list[str]:
+        terms = top_terms(story.centroid, self.config.index_terms)
+        return posted_keys(terms, story.first_seen, story.last_seen, self.config)
+
+    def _rebuild_index(self, fresh: bool) -> None:
+        """Bring a candidate index written in an older layout to this one (once per store:
+        every story's postings are rewritten from its state)."""
+        b = self.backend
+        if not fresh:
+            b.delete_postings(self.terms_ns, None)
+            pairs: list[tuple[str, str]] = []
+            for key, blob in b.iter_state(self.ns):
+                if not key.startswith("story:"):
+                    continue
+                story = StoryState.from_bytes(key[len("story:") :], blob)
+                if story.members:
+                    pairs.extend((k, story.id) for k in self._posted_keys(story))
+                if len(pairs) >= 50_000:
+                    b.add_postings(self.terms_ns, pairs)
+                    pairs = []
+            b.add_postings(self.terms_ns, pairs)
+        b.put_state(self.ns, [(INDEX_KEY, INDEX_VERSION)])
+
     def flush(self) -> None:
         """Write changed stories, articles, the index and the frequencies back."""
-        cfg = self.config
         b = self.backend
         b.put_state(self.ns, [("df", self.df.to_bytes())])
         b.put_state(
@@ -680,7 +775,7 @@ class OnlineClusterer:
             story = self.stories.get(sid)
             if story is None or not story.members:
                 continue
-            pairs.extend((t, sid) for t in top_terms(story.centroid, cfg.index_terms))
+            pairs.extend((k, sid) for k in self._posted_keys(story))
         b.add_postings(self.terms_ns, pairs)
         self.dirty_docs.clear()
         self.dirty_stories.clear()
