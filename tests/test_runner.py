@@ -3,15 +3,20 @@ and a worker pool that gives the same records as one process."""
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kabar.cluster import represent
 from kabar.ingest import read_sources
 from kabar.models import Article, RawDocument, Rejection, SourceFormat
-from kabar.pipeline.runner import MAX_REPORTED, Pipeline, RunReport, analyze
+from kabar.pipeline.decode import decode
+from kabar.pipeline.pages import merge_pages
+from kabar.pipeline.registry import StageContext, plan, prepare_stages
+from kabar.pipeline.runner import MAX_REPORTED, Pipeline, RunReport, analyze, run_article_stages
 from kabar.store.base import Store, open_store
 
 # Per-article stages only where the test is about the runner's plumbing: fast, and free of
@@ -276,3 +281,49 @@ def test_time_budget_leaves_an_outer_timer_running(monkeypatch: pytest.MonkeyPat
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_corpus_stage_work_prepared_in_workers_changes_no_story(
+    tmp_path: Path, demo_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Features and one-article summaries computed ahead in the workers (``Stage.prepare``)
+    give the stories a run without that preparation gives."""
+    from kabar.pipeline import runner
+
+    raws = [r for r in read_sources([demo_dir]) if isinstance(r, RawDocument)]
+
+    def stories(name: str, workers: int) -> dict[str, Any]:
+        store = new_store(tmp_path, name)
+        store.put_raw(raws)
+        analyze(store, None, workers=workers, batch_size=16)
+        out = {
+            s.id: (s.title, s.summary, sorted(s.article_ids), s.storyline_id, s.entities)
+            for s in store.list_stories(limit=1000)
+        }
+        store.close()
+        return out
+
+    pooled = stories("pool.db", 2)
+    here = stories("here.db", 1)
+    monkeypatch.setattr(runner, "prepare_stages", lambda planned: [])
+    unprepared = stories("plain.db", 1)
+    assert len(pooled) > 5
+    assert pooled == here == unprepared
+
+
+def test_prepared_values_travel_with_the_article_and_a_merge_drops_them() -> None:
+    planned = plan(["clean", "metadata", "fingerprint", "cluster"])
+    ahead = prepare_stages(planned)
+    assert [s.name for s in ahead] == ["cluster:prepare"]
+
+    article = decode(page(1))
+    article = run_article_stages(article, [*planned[:3], *ahead], StageContext(), {})
+    assert "cluster:prepare" not in article.stages  # not a stage the article has been through
+
+    def never(_: Article) -> Any:
+        raise AssertionError("computed again")
+
+    back = pickle.loads(pickle.dumps(article))  # how a worker hands it back
+    assert back.prepared("cluster", never) == represent.extract(article)
+    merge_pages(back, [decode(page(2))])
+    assert back.prepared("cluster", lambda a: "recomputed") == "recomputed"

@@ -8,11 +8,14 @@ by step; every field a later stage fills has an empty default so partial article
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+T = TypeVar("T")
 
 
 class Record(BaseModel):
@@ -193,6 +196,23 @@ class Article(Record):
     # the metadata stage weighs against what the lines say.
     hints: dict[str, Any] = Field(default_factory=dict)
     stages: list[str] = Field(default_factory=list)  # stages that have run, in order
+    # Values a corpus stage computed from this article alone ahead of time, where the
+    # article stages ran (a worker process): see ``Stage.prepare``. Never stored; pickled
+    # with the article, so they come back from the worker with it.
+    _prepared: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    def prepared(self, key: str, compute: Callable[[Article], T]) -> T:
+        """The value prepared under ``key``, or ``compute(self)`` when none was."""
+        if key in self._prepared:
+            return self._prepared[key]  # type: ignore[no-any-return]
+        return compute(self)
+
+    def set_prepared(self, key: str, value: Any) -> None:
+        self._prepared = {**self._prepared, key: value}  # copies made before keep theirs
+
+    def forget_prepared(self) -> None:
+        """Call after changing the article's text (a merge): prepared values are stale."""
+        self._prepared = {}
 
     @property
     def text_lines(self) -> list[Line]:

@@ -374,7 +374,7 @@ class OnlineClusterer:
 
     # --- the algorithm ---------------------------------------------------------------------
     def vectorise(self, article: Article, learn: bool = True) -> Vector:
-        feats = represent.extract(article)
+        feats = article.prepared("cluster", represent.extract)  # a worker may have done it
         if learn:
             self.df.add(feats)
         return _trim(represent.weigh(feats, self.df, self.config.weights), self.config.doc_terms)

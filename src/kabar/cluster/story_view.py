@@ -54,7 +54,7 @@ def refresh_story(story: Story, articles: list[Article]) -> Story:
     story.entities = top_entities(arts)
     story.timeline = build_timeline(arts)
     if len(arts) == 1:
-        story.summary = summarise_article(arts[0])
+        story.summary = arts[0].prepared("summarise", summarise_article)
     elif arts:
         story.summary = summarise_story(arts)
     return story

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from kabar.cluster import represent
 from kabar.cluster.stories import assign_stories
 from kabar.models import Article
 from kabar.pipeline.registry import StageContext, stage
 
 
-@stage("cluster", requires=("fingerprint", "title"), provides=("story",), scope="corpus")
+@stage(
+    "cluster",
+    requires=("fingerprint", "title"),
+    provides=("story",),
+    scope="corpus",
+    prepare=represent.extract,  # the article's features (stemming is most of the cost)
+)
 def cluster_stage(articles: list[Article], ctx: StageContext) -> list[Article]:
     """Give each article a story: join the nearest live story or start one; write stories."""
     ordered = sorted(

@@ -218,6 +218,7 @@ def merge_pages(first: Article, rest: Iterable[Article]) -> Article:
     """Append ``rest`` (in order) to ``first``; mark each as merged into it."""
     offset = max((ln.index for ln in first.lines), default=-1) + 1
     first.page_number = 1
+    first.forget_prepared()  # features and summaries of page 1 alone no longer hold
     for number, page in enumerate(rest, start=2):
         if page.raw_id in first.pages or page.id == first.id:
             continue

@@ -12,6 +12,7 @@ earlier run), which the runner checks per article.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,7 +21,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from kabar.store.base import Store
 
-Scope = Literal["article", "corpus"]
+#: ``prepare`` is the per-article part of a corpus stage (see ``Stage.prepare``), run as an
+#: article stage by the runner; it is made by :func:`prepare_stages`, never registered.
+Scope = Literal["article", "corpus", "prepare"]
 
 
 class StageError(ValueError):
@@ -35,6 +38,10 @@ class Stage:
     provides: tuple[str, ...]
     scope: Scope = "article"
     doc: str = ""
+    # A corpus stage's per-article part that needs nothing but the article (features,
+    # a one-article summary): run where the article stages run, so worker processes do it
+    # instead of the main process, which runs the corpus stages and limits a pool.
+    prepare: Callable[[Any], Any] | None = None
 
 
 @dataclass
@@ -72,6 +79,7 @@ def stage(
     requires: Iterable[str] = (),
     provides: Iterable[str] = (),
     scope: Scope = "article",
+    prepare: Callable[[Any], Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register ``func`` as pipeline stage ``name``."""
 
@@ -82,6 +90,7 @@ def stage(
             requires=tuple(requires),
             provides=tuple(provides),
             scope=scope,
+            prepare=prepare,
             doc=(func.__doc__ or "").strip().splitlines()[0] if func.__doc__ else "",
         )
         return func
@@ -135,6 +144,26 @@ def plan(names: Iterable[str] | None = None) -> list[Stage]:
         result.append(stages[ready[0]])
         done.add(ready[0])
     return result
+
+
+def prepare_stages(planned: list[Stage]) -> list[Stage]:
+    """Per-article stages that run the planned corpus stages' ``prepare`` functions and keep
+    the results on the article (``Article.prepared(stage name, ...)`` reads them back). A
+    failure leaves nothing prepared: the corpus stage then computes the value itself."""
+
+    def wrap(owner: Stage) -> Stage:
+        prepare = owner.prepare
+        assert prepare is not None
+
+        def run(article: Any, ctx: StageContext) -> Any:
+            # A failure is not reported here: the corpus stage reports it if it fails again.
+            with contextlib.suppress(Exception):
+                article.set_prepared(owner.name, prepare(article))
+            return article
+
+        return Stage(f"{owner.name}:prepare", run, (), (), "prepare", f"ahead of {owner.name}")
+
+    return [wrap(s) for s in planned if s.scope == "corpus" and s.prepare is not None]
 
 
 def external_requirements(planned: list[Stage]) -> dict[str, set[str]]:

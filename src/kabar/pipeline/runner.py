@@ -31,6 +31,7 @@ from kabar.pipeline.registry import (
     StageContext,
     external_requirements,
     plan,
+    prepare_stages,
     provider_hint,
     providers,
 )
@@ -113,9 +114,15 @@ def _run_one(
     except Exception as exc:  # one bad page must not stop the run
         article.warnings.append(f"stage {st.name} failed: {type(exc).__name__}: {exc}")
         return article
-    if st.name not in article.stages:
+    if st.scope == "article" and st.name not in article.stages:
         article.stages.append(st.name)
     return article
+
+
+def article_work(planned: list[Stage]) -> list[Stage]:
+    """What runs per article (in a worker when there is a pool): the article stages, then
+    the corpus stages' per-article preparation."""
+    return [s for s in planned if s.scope == "article"] + prepare_stages(planned)
 
 
 def _has(article: Article, fld: str) -> bool:
@@ -210,7 +217,7 @@ _WORKER: dict[str, Any] = {}
 
 def _worker_init(names: list[str], options: dict[str, Any], prestem: bool = False) -> None:
     planned = plan(names)
-    _WORKER["stages"] = [s for s in planned if s.scope == "article"]
+    _WORKER["stages"] = article_work(planned)
     _WORKER["external"] = external_requirements(planned)
     _WORKER["ctx"] = StageContext(store=None, options=options)
     _WORKER["prestem"] = prestem
@@ -305,13 +312,11 @@ class Pipeline:
         self.names = [s.name for s in self.planned]
         self.timings = timings
         self.cpu_timings = cpu_timings if timings is not None else None
-        stages = (
-            timed_stages(self.planned, timings, self.cpu_timings)
-            if timings is not None
-            else self.planned
-        )
-        self.article_stages = [s for s in stages if s.scope == "article"]
-        self.corpus_stages = [s for s in stages if s.scope == "corpus"]
+        self.article_stages = article_work(self.planned)
+        self.corpus_stages = [s for s in self.planned if s.scope == "corpus"]
+        if timings is not None:
+            self.article_stages = timed_stages(self.article_stages, timings, self.cpu_timings)
+            self.corpus_stages = timed_stages(self.corpus_stages, timings, self.cpu_timings)
         self.external = external_requirements(self.planned)
         self.ctx = StageContext(store=store, options=options or {})
         self.workers = max(1, workers) if timings is None else 1

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from kabar.cluster.stories import MEMORY, TOUCHED, get_stories
 from kabar.cluster.story_view import MAX_ARTICLES, refresh_story
+from kabar.cluster.summarise import summarise_article
 from kabar.models import Article, Story
 from kabar.pipeline.registry import StageContext, stage
 
 FETCH_GROUP = 500  # stored articles held in memory at once
 
 
-@stage("summarise", requires=("story",), provides=("summary",), scope="corpus")
+@stage(
+    "summarise",
+    requires=("story",),
+    provides=("summary",),
+    scope="corpus",
+    prepare=summarise_article,  # most stories have one article: its summary is the story's
+)
 def summarise_stage(articles: list[Article], ctx: StageContext) -> list[Article]:
     """Refresh every story the batch touched from (at most 40 of) its articles."""
     batch = {a.id: a for a in articles}
