@@ -38,14 +38,18 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
 
 from kabar.lang import load_list, load_tsv
 from kabar.models import Article, Entity, Line, Quote, QuoteKind, Span
 from kabar.ner.lexicon import gazetteer, keywords, root_words, titles, word_table
-from kabar.ner.tokenize import tokenize
+from kabar.ner.tokenize import tokenize as _tokenize
 from kabar.pipeline.registry import StageContext, stage
+
+# The name tables, the paragraphs and the role matcher each tokenise a line (six times per
+# line before this cache, a fifth of the stage's CPU). Token lists are only read, never changed.
+tokenize = lru_cache(maxsize=4096)(_tokenize)
 
 #: Characters of one line that are read at most (a longer "paragraph" is a dump, not prose).
 MAX_LINE_CHARS = 20_000
@@ -78,6 +82,9 @@ class Cue:
     lang: str
 
 
+_MEMO_SIZE = 200_000  # tokens remembered by the lexicon's memos before they start over
+
+
 @dataclass
 class Lexicon:
     cues: dict[str, Cue] = field(default_factory=dict)
@@ -97,18 +104,30 @@ class Lexicon:
     plural: set[str] = field(default_factory=set)  # opens a group of people: para, ratusan
     ranks: set[tuple[str, ...]] = field(default_factory=set)  # "akp", ("letnan", "kolonel")
     corps: set[str] = field(default_factory=set)  # after a rank: "inf", "tni", "pol", "purn"
+    # Memos: cue() and is_role_word() run for nearly every token of every line.
+    _cue_memo: dict[str, tuple[Cue, bool] | None] = field(default_factory=dict)
+    _role_memo: dict[str, bool] = field(default_factory=dict)
+    _role_words: frozenset[str] | None = None
 
     def cue(self, token: str) -> tuple[Cue, bool] | None:
         """The cue a token is, and whether it carries the pronoun clitic (``ujarnya``)."""
+        try:
+            return self._cue_memo[token]
+        except KeyError:
+            pass
         low = token.lower()
+        found: tuple[Cue, bool] | None = None
         hit = self.cues.get(low)
         if hit is not None:
-            return hit, False
-        if low.endswith("nya") and len(low) > 5:
+            found = hit, False
+        elif low.endswith("nya") and len(low) > 5:
             hit = self.cues.get(low[:-3])
             if hit is not None and hit.cls in {"post", "according"}:
-                return hit, True
-        return None
+                found = hit, True
+        if len(self._cue_memo) >= _MEMO_SIZE:
+            self._cue_memo.clear()  # bounded: a long crawl meets unbounded vocabulary
+        self._cue_memo[token] = found
+        return found
 
     def rank_end(self, lowered: list[str], k: int) -> int | None:
         """Where the rank opening at ``k`` ends, corps words after it included, or None."""
@@ -121,8 +140,23 @@ class Lexicon:
         return None
 
     def is_role_word(self, token: str) -> bool:
+        try:
+            return self._role_memo[token]
+        except KeyError:
+            pass
         low = token.lower().rstrip(".")
-        return low in self.role_first or low in self.person_nouns or low in self.abbrev
+        found = low in self.role_first or low in self.person_nouns or low in self.abbrev
+        if len(self._role_memo) >= _MEMO_SIZE:
+            self._role_memo.clear()
+        self._role_memo[token] = found
+        return found
+
+    def role_words(self) -> frozenset[str]:
+        """Every word of a role, abbreviation or person noun (lowercase)."""
+        if self._role_words is None:
+            words = {w for role in self.roles for w in role} | set(self.abbrev)
+            self._role_words = frozenset(words | self.person_nouns)
+        return self._role_words
 
 
 @cache
@@ -234,6 +268,7 @@ _OPEN_DOUBLE = "“„«‟"
 _CLOSE_DOUBLE = "”»"
 _SINGLE_MARKS = "'’‘‚"
 _ALL_MARKS = "\"“”„«»‟'‘’‚"
+_ANY_MARK = re.compile("[" + re.escape(_ALL_MARKS) + "]")
 _OPENERS_BEFORE = "([{—–-/:;,.…" + _ALL_MARKS
 _CLOSERS_AFTER = ")]}.,;:!?…—–-" + _ALL_MARKS
 
@@ -317,6 +352,7 @@ def _pair(text: str, marks: list[tuple[int, bool, bool]], *, single: bool) -> li
 # --- sentences -------------------------------------------------------------------------------
 
 _ENDERS = ".!?…"
+_ENDER_RE = re.compile(r"[.!?…]")
 _ABBREV = frozenset(
     {"dr", "drs", "prof", "h", "hj", "st", "no", "jl", "dll", "dsb", "mr", "mrs", "ms", "sdr"}
     | {"kh", "ir", "jr", "sr", "vs", "u.s", "a.n", "tbk", "col", "gen", "lt", "sgt", "dr"}
@@ -331,7 +367,11 @@ def split_sentences(text: str, segs: list[Seg]) -> list[tuple[int, int]]:
     bounds: list[int] = []
     n = len(text)
     k = 0
-    for i, ch in enumerate(text):
+    # Only sentence enders and closing marks can end a sentence: visit those, not every
+    # character (the same positions, in the same order).
+    where = sorted({m.start() for m in _ENDER_RE.finditer(text)} | (closes - {None}))
+    for i in where:
+        ch = text[i]
         while k < len(blocked) and blocked[k][1] <= i:
             k += 1
         inside = k < len(blocked) and blocked[k][0] <= i < blocked[k][1]
@@ -737,33 +777,19 @@ def _unit_prefixes(
     where no person is meant ("kalah dari Bintang Timur"). At least two name words remain.
     Moves the ref's start to the person's name.
     """
-    lex = lexicon()
-    texts = {ln.index: ln.text[:MAX_LINE_CHARS] for ln in lines}
-    toks = {i: tokenize(t) for i, t in texts.items()}
-    role_words = {w for role in lex.roles for w in role} | set(lex.abbrev) | lex.person_nouns
-    # Every capitalised run of the article by word: word → (line, token indexes, position).
-    runs: dict[str, list[tuple[int, list[int], int]]] = {}
-    for line, tl in toks.items():
-        cur: list[int] = []
-        for k, (t, _, _) in enumerate([*tl, ("", 0, 0)]):
-            if t[:1].isupper() and t.lower().rstrip(".") not in role_words:
-                cur.append(k)
-            else:
-                for i, x in enumerate(cur):
-                    seen = runs.setdefault(tl[x][0], [])
-                    if len(seen) < 64:  # bounded work on long pages
-                        seen.append((line, cur, i))
-                cur = []
+    role_words = lexicon().role_words()
+    toks, runs, starts = _article_runs(tuple((ln.index, ln.text[:MAX_LINE_CHARS]) for ln in lines))
     out: dict[str, tuple[str, list[str]]] = {}
     for line, ref in refs:
         if ref.label != "PER" or ref.weak or line not in toks or ref.name in out:
             continue
         tl = toks[line]
         # The run holding the ref, from just after its title.
-        idx = [k for k, t in enumerate(tl) if ref.start <= t[1] < ref.end]
-        if not idx:
+        first = bisect.bisect_left(starts[line], ref.start)
+        last = bisect.bisect_left(starts[line], ref.end) - 1
+        if last < first:
             continue
-        first = idx[0]
+        idx = range(first, last + 1)
         while first > 0 and tl[first - 1][0][:1].isupper():
             if tl[first - 1][0].lower().rstrip(".") in role_words:
                 break
@@ -784,6 +810,35 @@ def _unit_prefixes(
                 ref.start = tl[first + p][1]
                 break
     return out
+
+
+@lru_cache(maxsize=4)
+def _article_runs(
+    lines: tuple[tuple[int, str], ...],
+) -> tuple[
+    dict[int, list[tuple[str, int, int]]],
+    dict[str, list[tuple[int, list[int], int]]],
+    dict[int, list[int]],
+]:
+    """An article's tokens per line, its capitalised runs by word (word → (line, token
+    indexes, position)) and token starts per line. Both name sources ask for the same lines
+    once each, so this is built once per article; the result is only read."""
+    role_words = lexicon().role_words()
+    toks = {i: tokenize(t) for i, t in lines}
+    runs: dict[str, list[tuple[int, list[int], int]]] = {}
+    for line, tl in toks.items():
+        cur: list[int] = []
+        for k, (t, _, _) in enumerate([*tl, ("", 0, 0)]):
+            if t[:1].isupper() and t.lower().rstrip(".") not in role_words:
+                cur.append(k)
+            else:
+                for i, x in enumerate(cur):
+                    seen = runs.setdefault(tl[x][0], [])
+                    if len(seen) < 64:  # bounded work on long pages
+                        seen.append((line, cur, i))
+                cur = []
+    starts = {line: [t[1] for t in tl] for line, tl in toks.items()}
+    return toks, runs, starts
 
 
 def _is_unit(
@@ -878,6 +933,7 @@ def acronym_definitions(text: str) -> list[tuple[str, tuple[str, ...], str]]:
 _CONNECTORS = frozenset({"bin", "binti", "van", "der", "de", "da", "al", "el", "la", "von", "dos"})
 
 
+@lru_cache(maxsize=8192)  # a pure function of the name, asked for every person mention
 def strip_titles(name: str) -> str:
     """A person's name without titles and institution words before it.
 
@@ -956,7 +1012,7 @@ def _heuristic_line(text: str) -> list[tuple[Ref, list[str]]]:
     toks = tokenize(text)
     out: list[tuple[Ref, list[str]]] = []
     i, n = 0, len(toks)
-    blocked = _DAYS | _months()
+    blocked = _dates_words()
     carry: tuple[int, list[str]] | None = None  # a role run waiting for its name
     while i < n:
         tok = toks[i][0]
@@ -1062,8 +1118,39 @@ _HEAD_FINAL = frozenset(
 )
 
 
-def _cut_run(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool) -> list:  # type: ignore[type-arg]
-    """One capitalised run → [(Ref, role words before it)]."""
+#: Cut runs by their words, relative offsets, text and position: the same runs ("Jakarta",
+#: "Namun", "CNN Indonesia", a person named again) come back often, within an article and
+#: across a crawl (about two in three in the scaled benchmark corpus).
+_CUT_MEMO: dict[
+    tuple[tuple[tuple[str, int, int], ...], str, bool], list[tuple[Ref, list[str]]]
+] = {}
+
+
+def _cut_run(
+    run: list[tuple[str, int, int]], text: str, *, sentence_start: bool
+) -> list[tuple[Ref, list[str]]]:
+    """One capitalised run → [(Ref, role words before it)] (fresh objects each call)."""
+    if not run:
+        return []
+    base = run[0][1]
+    key = (
+        tuple((w, a - base, b - base) for w, a, b in run),
+        text[base : run[-1][2]],
+        sentence_start,
+    )
+    shape = _CUT_MEMO.get(key)
+    if shape is None:
+        # The cut reads nothing outside the run's own span, so it shifts with the run.
+        cut = _cut_run_at(run, text, sentence_start=sentence_start)
+        shape = [(replace(r, start=r.start - base, end=r.end - base), role) for r, role in cut]
+        if len(_CUT_MEMO) >= _MEMO_SIZE // 4:
+            _CUT_MEMO.clear()
+        _CUT_MEMO[key] = shape
+    return [(replace(r, start=r.start + base, end=r.end + base), list(role)) for r, role in shape]
+
+
+def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool) -> list:  # type: ignore[type-arg]
+    """One capitalised run → [(Ref, role words before it)], offsets in ``text``."""
     from kabar.pipeline.metadata import lookup_outlet
 
     lex = lexicon()
@@ -1630,6 +1717,12 @@ def _months() -> frozenset[str]:
     return frozenset(
         row[0].lower() for lang in ("id", "en") for row in load_tsv(lang, "months.tsv")
     )
+
+
+@cache
+def _dates_words() -> frozenset[str]:
+    """Day and month names: they never start or join a name run."""
+    return _DAYS | _months()
 
 
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s)")
@@ -2977,9 +3070,20 @@ def quotes(article: Article, ctx: StageContext) -> Article:
 
 def extract_quotes(article: Article) -> list[Quote]:
     """The quotes of an article's text lines (uses its entities when that stage has run)."""
-    if not article.text_lines:
+    if not article.text_lines or not _may_quote(article.text_lines):
         return []
     return Extractor(article).run()
+
+
+def _may_quote(lines: list[Line]) -> bool:
+    """Whether any line has a quote mark or a speech cue. Every quote starts from one or the
+    other, so an article without any has none, and its name tables need not be built."""
+    lex = lexicon()
+    for ln in lines:
+        text = ln.text[:MAX_LINE_CHARS]
+        if _ANY_MARK.search(text) or any(lex.cue(t) is not None for t, _, _ in tokenize(text)):
+            return True
+    return False
 
 
 def quotes_of_lines(texts: Iterable[str]) -> list[Quote]:
