@@ -40,6 +40,7 @@ def test_gold_size_coverage_and_unambiguous_anchors() -> None:
         "heldout2",
         "heldout3",
         "heldout4",
+        "heldout5",
     }
     assert {p["lang"] for p in passages} == {"id", "en"}
     assert len({p["id"] for p in passages}) == len(passages)
@@ -171,7 +172,9 @@ def test_quotes_command_lists_filters_and_counts_by_outlet(tmp_store: Any) -> No
     assert table.exit_code == 0 and "Anton Widjaja" in table.output
 
 
-@pytest.mark.parametrize("split", ["dev", "test", "heldout", "heldout2", "heldout3", "heldout4"])
+@pytest.mark.parametrize(
+    "split", ["dev", "test", "heldout", "heldout2", "heldout3", "heldout4", "heldout5"]
+)
 def test_gold_splits_are_non_trivial(split: str) -> None:
     quotes = [q for p in load_passages(split) for q in p["quotes"] if not q.get("optional")]
     assert len(quotes) >= 60
