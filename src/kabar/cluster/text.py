@@ -12,6 +12,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from kabar.lang.stemming import stem_id, stemmer
+
 WORD_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
@@ -320,13 +322,6 @@ def words(text: str) -> list[str]:
     return [w.casefold() for w in WORD_RE.findall(unicodedata.normalize("NFKC", text))]
 
 
-@lru_cache(maxsize=1)
-def _sastrawi():  # type: ignore[no-untyped-def]
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return StemmerFactory().create_stemmer()
-
-
 _EN_SUFFIXES = (
     "ations",
     "ation",
@@ -361,7 +356,9 @@ def stem(word: str, language: str = "id") -> str:
     if language == "en":
         return _stem_en(word)
     try:
-        return _sastrawi().stem(word) or word
+        if word.isascii():  # the cache search terms share (Sastrawi's own normalising is a no-op)
+            return stem_id(word.lower())
+        return stemmer().stem(word) or word  # type: ignore[attr-defined]
     except Exception:  # Sastrawi raises on odd input; the surface form is a fine fallback
         return word
 

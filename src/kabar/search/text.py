@@ -17,6 +17,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from kabar.lang import load_list
+from kabar.lang.stemming import stem_id
 
 # A word, with hyphen/apostrophe compounds kept whole so the stemmer sees "anak-anak".
 TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -40,16 +41,6 @@ def stop_words() -> frozenset[str]:
     return frozenset(fold(w) for w in words)
 
 
-@cache
-def _stemmer() -> object:
-    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
-    from Sastrawi.Stemmer.Stemmer import Stemmer
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    # The bare stemmer: our own bounded cache replaces Sastrawi's unbounded one.
-    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
-
-
 def fold(text: str) -> str:
     """Lower case without diacritics: "Café Škoda" → "cafe skoda"."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -66,7 +57,7 @@ def term_of(token: str) -> tuple[str, ...]:
         return (folded[:MAX_TERM_CHARS],) if _PART_RE.fullmatch(folded) else ()
     stemmed = folded  # digits and other scripts are kept as they are
     if _STEMMABLE_RE.fullmatch(folded):
-        stemmed = _stemmer().stem_word(folded) or folded  # type: ignore[attr-defined]
+        stemmed = stem_id(folded)
     return tuple(p for p in _PART_RE.findall(stemmed) if p not in stop_words() or p == folded)
 
 
