@@ -1,6 +1,11 @@
-"""The story clusterer's candidate index is cut by time: old stories cannot crowd out live ones."""
+"""What keeps story and storyline placement cheap as the store grows: a candidate index cut
+by time (old stories cannot crowd out live ones), and no re-placing of a story that hardly moved."""
 
 from __future__ import annotations
+
+from typing import Any
+
+import pytest
 
 from kabar.cluster.online import (
     INDEX_KEY,
@@ -9,11 +14,13 @@ from kabar.cluster.online import (
     TERMS_NS,
     ClusterConfig,
     OnlineClusterer,
+    StoryState,
     posted_keys,
     query_keys,
     story_id_for,
 )
 from kabar.cluster.state import MemoryState
+from kabar.cluster.storylines import link_stories
 
 DAY = 86400.0
 VEC = {"w:banjir": 0.6, "w:bandung": 0.5, "e:citarum": 0.4, "w:warga": 0.3}
@@ -73,3 +80,30 @@ def test_index_in_the_old_layout_is_rebuilt_once() -> None:
     posted = backend.get_postings(TERMS_NS, query_keys("w:banjir", 11 * DAY, clusterer.config))
     assert any(sid in ids for ids in posted.values())
     assert clusterer.place("a2", dict(VEC), 11 * DAY) == sid
+
+
+def _put_story(backend: MemoryState, sid: str, centroid: dict[str, float], n: int) -> None:
+    story = StoryState(sid, dict(centroid), [f"{sid}-a{i}" for i in range(n)], n, DAY, DAY)
+    backend.put_state(NS, [(f"story:{sid}", story.to_bytes())])
+
+
+def test_a_story_that_hardly_moved_keeps_its_storyline_without_being_placed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backend = MemoryState()
+    _put_story(backend, "s1", VEC, 1)
+    first = link_stories(backend, ["s1"])
+    placed: list[str] = []
+    real_place = OnlineClusterer.place
+
+    def counting(self: OnlineClusterer, item_id: str, *args: Any, **kwargs: Any) -> str:
+        placed.append(item_id)
+        return real_place(self, item_id, *args, **kwargs)
+
+    monkeypatch.setattr(OnlineClusterer, "place", counting)
+    _put_story(backend, "s1", {k: 2 * x for k, x in VEC.items()} | {"w:hujan": 0.05}, 2)
+    assert link_stories(backend, ["s1"]) == first
+    assert placed == []
+    _put_story(backend, "s1", {"w:pemilu": 1.0, "e:kpu": 0.8}, 3)  # now about something else
+    link_stories(backend, ["s1"])
+    assert placed == ["s1"]
