@@ -656,3 +656,97 @@ def test_short_clauses_bare_subjects_and_described_companies() -> None:
         ]
     )
     assert find(english, "port delays would").speaker == "Korvel Logistics"
+
+
+# --- fourth round (the general causes of the heldout4 errors; own sentences) ----------------
+
+
+def test_naval_ranks_and_a_bare_generic_description() -> None:
+    quotes = run(
+        [
+            "Juru bicara Angkatan Laut Valoria, Komodor Rafael Estrada, mengatakan kapal patroli"
+            " itu diadang dua kali pekan ini.",
+            "Seorang pejabat kementerian yang menolak disebut namanya menyebut rencana itu"
+            ' terburu-buru. "Kami belum siap menghadapi musim hujan," kata pejabat itu.',
+        ]
+    )
+    assert find(quotes, "diadang dua kali").speaker == "Rafael Estrada"
+    # "pejabat itu" names no role: the anonymous official in view, not the spokesman.
+    assert find(quotes, "belum siap menghadapi").speaker is None
+    english = run(["Rear Admiral Tom Becker said the two ships would return to port on Friday."])
+    assert find(english, "two ships would return").speaker == "Tom Becker"
+
+
+def test_a_title_partly_in_lower_case() -> None:
+    quotes = run(
+        [
+            "Acting finance minister Clara Voss declined to comment but said the budget was"
+            ' "under review".',
+            '"We will decide before the end of the month," she told reporters.',
+        ]
+    )
+    assert find(quotes, "under review").speaker == "Clara Voss"
+    assert find(quotes, "decide before the end").speaker == "Clara Voss"
+
+
+def test_a_passive_inside_a_reported_clause_introduces_nobody() -> None:
+    quotes = run(
+        [
+            "Kepala Satpol PP Sinar Jaya, Hadi Kusumo, menjelaskan penertiban dimulai pukul 06.00.",
+            "Ia menyebut gudang itu disewa Budi Hartono sejak tahun lalu tanpa izin.",
+        ]
+    )
+    assert find(quotes, "gudang itu disewa").speaker == "Hadi Kusumo"
+
+
+def test_menjawab_is_speech_only_before_a_clause() -> None:
+    quotes = run(
+        [
+            "Direktur Utama PT Gema Abadi, Sinta Dewi, menjawab, perusahaan sudah membayar"
+            " seluruh pesangon karyawan.",
+            "Sinta menjawab pertanyaan wartawan dengan singkat di depan kantor.",
+        ]
+    )
+    assert find(quotes, "sudah membayar seluruh").speaker == "Sinta Dewi"
+    assert not [q for q in quotes if "pertanyaan wartawan" in q.text]
+
+
+def test_relative_asides_and_subordinate_clauses_after_attributions() -> None:
+    quotes = run(
+        [
+            "Marta Silva, who leads the port authority, said the new cranes would arrive in March.",
+            "The engineers, who asked not to be identified, said the bridge had cracked in two"
+            " places.",
+            "Exports will fall sharply next year, three trade officials told the newspaper, as"
+            " demand weakens.",
+        ]
+    )
+    assert find(quotes, "new cranes would arrive").speaker == "Marta Silva"
+    assert find(quotes, "bridge had cracked").speaker is None
+    assert find(quotes, "Exports will fall").speaker is None
+    assert not [q for q in quotes if q.text.startswith(("Marta Silva, who", "The engineers"))]
+    assert not [q for q in quotes if q.text.startswith("as demand")]
+
+
+@pytest.mark.parametrize("mode", ["heuristic", "entities"])
+def test_the_company_is_the_topic_not_an_analysts_firm(mode: str) -> None:
+    quotes = run(
+        [
+            "Shares in Norvik Shipping fell 6 per cent after it lost a port contract.",
+            "Leo Grant, a transport analyst at Baltic Equities, said the loss was"
+            ' "painful but expected".',
+            "The company said in a filing that it would appeal the decision.",
+        ],
+        mode,
+    )
+    assert find(quotes, "painful but expected").speaker == "Leo Grant"
+    assert find(quotes, "would appeal the decision").speaker == "Norvik Shipping"
+
+
+def test_an_organisation_named_with_its_state() -> None:
+    quotes = run(
+        [
+            "Sedikitnya 30 rumah rusak akibat angin kencang, kata Cahaya Kasih Tonga dalam keterangannya."
+        ]
+    )
+    assert find(quotes, "30 rumah rusak").speaker == "Cahaya Kasih Tonga"

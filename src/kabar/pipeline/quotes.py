@@ -604,20 +604,23 @@ class Names:
                 continue  # "kata Sekda": a role (resolved to its holder), not a name
             ent = entities.get(m.entity_id or "")
             name = ent.name if ent else m.text
-            if m.label == "PER":
+            label = m.label
+            if label == "PER" and len(words) > 1 and words[-1].lower() in _HEAD_FINAL:
+                label = "ORG"  # "Halvorsen Securities": no person's name ends in a trade word
+            if label == "PER":
                 name = strip_titles(name)
             metonym = ent.metonym_of if ent and ent.metonym_of else None
             if metonym and metonym in entities:
                 metonym = entities[metonym].name
             outlet = lookup_outlet(m.text) is not None or lookup_outlet(name) is not None
             start = m.span.start
-            if not outlet and m.label != "PER":
+            if not outlet and label != "PER":
                 # "Harian The Jakarta Post": the medium word is no part of the outlet's name.
                 medium = _medium_prefix(m.text)
                 info = lookup_outlet(m.text[medium:]) if medium else None
                 if info is not None:
                     name, outlet, start = info.name, True, start + medium
-            label = "ORG" if outlet and m.label != "PER" else m.label
+            label = "ORG" if outlet and label != "PER" else label
             if label == "ORG" and name == m.text and m.text.lower() in names.spelled:
                 name = names.spelled[m.text.lower()]  # "AJI" → "Aliansi Jurnalis Independen"
             names.by_line.setdefault(m.span.line, []).append(
@@ -653,7 +656,11 @@ class Names:
                         if r.label == "PER" and h.start <= r.start and r.end <= h.end
                     ]
                     others = [r for r in over if r not in people]
-                    if all(not _trusted(r) or r.start == h.start for r in others):
+                    # A trusted mention is replaced only when the guess covers it: the tagger's
+                    # longer "Palang Merah Fiji" stays (the guess cut it at a state's name).
+                    if all(
+                        not _trusted(r) or (r.start == h.start and r.end <= h.end) for r in others
+                    ):
                         # "Sutanto" inside "Maya Sutanto"; "Bima" (a town) + "Prasetya";
                         # "Finance Minister Rosli Hamzah" tagged as an organisation.
                         for r in others:
@@ -1464,6 +1471,8 @@ def role_matches(query: tuple[str, ...], role: tuple[str, ...], acronyms: dict) 
         expanded.update(acronyms.get(tok, ()))
     initials = _initials(role)
     generic = query[0] in {"pemimpin", "leader", "kepala", "pejabat", "official"}
+    if generic and len(query) == 1:
+        return False  # "pejabat tersebut" alone says no role: salience decides, not the tables
     for i, tok in enumerate(query):
         if tok in expanded or tok in initials:
             continue
@@ -1580,7 +1589,7 @@ def _outside(toks: list[tuple[str, int, int]], segs: list[Seg]) -> list[tuple[st
 
 def _strength(cue: Cue) -> int:
     """How surely a cue reports speech: a speech noun < "mengkritik" < "mengatakan"."""
-    return 0 if cue.cls == "noun" else 1 if cue.indirect == "no" else 2
+    return 0 if cue.cls == "noun" else 1 if cue.indirect in {"no", "comma"} else 2
 
 
 def _with(speaker: Speaker | None, cue: str) -> tuple[Speaker, str] | None:
@@ -1728,6 +1737,21 @@ def _dates_words() -> frozenset[str]:
 _POSSESSIVE = re.compile(r"(?<=\w)['’]s?(?=\s)")
 _POSSESSOR = re.compile(r"\w['’]s$")
 _RELATIVE = frozenset({"yang", "who", "which", "whose"})
+#: Before an organisation that only places a person ("analyst at X", "ekonom dari X").
+_AFFILIATION = frozenset({"at", "of", "from", "di", "dari"})
+
+
+def _affiliated(text: str, ref: Ref) -> bool:
+    """Whether a name follows "at"/"of"/"di"… : it places someone ("analyst at X")."""
+    before = text[max(0, ref.start - 12) : ref.start].split()
+    return bool(before) and before[-1].lower() in _AFFILIATION
+
+
+#: Open a subordinate clause after an attribution ("…, officials said, as the country …").
+_SUBORDINATORS = frozenset(
+    {"as", "while", "after", "when", "because", "amid", "though", "although", "since", "before"}
+    | {"sementara", "karena", "setelah", "saat", "ketika", "meski", "meskipun", "sebelum"}
+)
 #: Prepositions whose object is no subject ("… yang berbicara kepada SCMP mengatakan").
 _OBJECT_PREPOSITIONS = frozenset(
     {"kepada", "pada", "dengan", "dari", "untuk", "to", "with", "from", "for", "by", "oleh"}
@@ -2106,6 +2130,7 @@ class Extractor:
             or t[0].lower() in lex.pronouns
             or t[0].lower() in lex.determiners
             or t[0].lower() in lex.person_nouns
+            or t[0].lower()[:-1] in lex.person_nouns  # "three trade officials told …"
             or t[0].lower() in lex.org_nouns
             or t[0].lower() in lex.role_first
             for t in phrase
@@ -2338,8 +2363,11 @@ class Extractor:
             desc = first in {"a", "an", "the"} or (
                 chunk[0][0][:1].islower() and first not in self.lex.pronouns
             )
+            # "a transport analyst at Baltic Equities": a name after "at" places the person
+            # the description is about; it is not the subject.
             has_person = any(
-                r.label == "PER" and not r.weak for r in self.names.refs(para.index, a, b)
+                r.label == "PER" and not r.weak and not (desc and _affiliated(para.text, r))
+                for r in self.names.refs(para.index, a, b)
             )
             if desc and not has_person and self._name_before(para, chunks[:idx]):
                 role_desc = para.text[a:b]
@@ -2458,7 +2486,10 @@ class Extractor:
             ):
                 k += 1
                 continue
-            break
+            bridge = self._lower_role_bridge(first, k)
+            if bridge is None:
+                break
+            k = bridge
         if k == 0:
             return None
         if k < len(first) and first[k - 1][0][-2:] in {"'s", "’s"}:
@@ -2510,6 +2541,20 @@ class Extractor:
             sp = self._speaker_from_np(para, first[0][1], first[k - 1][2], None)
         return sp
 
+    def _lower_role_bridge(self, toks: list[tuple[str, int, int]], k: int) -> int | None:
+        """ "Deputy energy minister Bambang …": a title opened by role words goes on through
+        a few lower-case words to a role word and the capitalised name after it. Where the
+        scan may resume (the name), or None."""
+        if k == 0 or not all(self.lex.is_role_word(t[0]) for t in toks[:k]):
+            return None
+        for e in range(k, min(len(toks) - 1, k + 3)):
+            word = toks[e][0]
+            if not word.isalpha() or not word.islower() or self.lex.cue(word) is not None:
+                return None
+            if self.lex.is_role_word(word) and toks[e + 1][0][:1].isupper():
+                return e + 1
+        return None
+
     def _subject_event(self, para: Para, s0: int, s1: int) -> Speaker | None:
         """The subject of a sentence when it names someone: it becomes salient."""
         toks = para.toks_in(s0, min(s1, s0 + 400))
@@ -2540,9 +2585,16 @@ class Extractor:
 
     def _passive_agent(self, para: Para, toks: list[tuple[str, int, int]]) -> None:
         """ "Para guru itu diterima Sekretaris Daerah …, Agus Salimun.": the person a passive
-        verb introduces is who the next "Beliau" means (when no named person is the subject)."""
+        verb introduces is who the next "Beliau" means (when no named person is the subject).
+        Not after a pronoun subject or a speech verb: in "Ia menyebut para tersangka dijerat
+        Undang-Undang …" the passive is inside the reported clause and names nobody in view."""
+        if toks and self.lex.pronouns.get(toks[0][0].lower()) == "person":
+            return
         for k, (tok, _, _) in enumerate(toks[:SUBJECT_WINDOW]):
-            if not _passive_verb(tok) or self.lex.cue(tok) is not None:
+            hit = self.lex.cue(tok)
+            if hit is not None and hit[0].cls in {"verb", "post"}:
+                return
+            if not _passive_verb(tok) or hit is not None:
                 continue
             j = k + 1 + (k + 1 < len(toks) and toks[k + 1][0].lower() == "oleh")
             if j >= len(toks) or not toks[j][0][:1].isupper():
@@ -2609,12 +2661,27 @@ class Extractor:
             return Speaker(surface, None, "ORG", "organisation", surface, 0.7, True)
         if people:
             r = people[-1]
+            state = next((x for x in refs if x.start > r.start), None)
+            if (
+                state is not None
+                and state.label == "GPE"
+                and para.text[r.end : state.start] == " "
+                and not any(lex.is_role_word(w) for w in para.text[a : r.start].split())
+                and not para.text[state.end : b].strip(" .,")
+            ):
+                # "kata Palang Merah Fiji": a state right after a "name" that no title opens
+                # ends an organisation's name (people are not suffixed with their country).
+                name = para.text[r.start : state.end]
+                return Speaker(name, None, "ORG", "organisation", name, 0.7)
             return Speaker(r.name, r.entity_id, "PER", "named", para.text[r.start : r.end], 0.92)
         anonymous = low[0] in lex.anonymous or (low[0] == "salah" and "seorang" in low)
         if anonymous and not (low[0] in {"a", "an"} and len(words) > 1 and words[1][:1].isupper()):
             return Speaker(None, None, "ANON", "role", text, 0.7, plural=low[0] in lex.plural)
         if low[0] in lex.plural and len(words) > 1 and words[1][:1].islower():
             return Speaker(None, None, "ANON", "role", text, 0.6, plural=True)  # "para guru"
+        if self._plural_people(words, low):
+            # "The officials", "two government officials": an unnamed group, whoever they are.
+            return Speaker(None, None, "ANON", "role", text, 0.55, plural=True)
         bare = [w for w in low if w not in {"sang", "itu", "tersebut", "ini", "the"}]
         definite = len(bare) < len(low)
         head = bare[0] if bare else ""
@@ -2723,6 +2790,28 @@ class Extractor:
                 )
         return None
 
+    def _plural_people(self, words: list[str], low: list[str]) -> bool:
+        """A short lower-case phrase ending in an English plural person noun ("the
+        officials", "two government officials", "analysts"), no name in it."""
+        opened = low[0] in {"the", "two", "three", "four", "five", "some"}
+        rest = words[1:] if opened else words
+        if not rest or len(rest) > 3 or any(w[:1].isupper() for w in rest[1:]):
+            return False
+        last = rest[-1].lower().strip(".,")
+        if not last.endswith("s") or not all(w.isalpha() and w.islower() for w in rest[:-1]):
+            return False
+        if last[:-1] in self.lex.person_nouns:
+            return True
+        # "The engineers, who …, said": any plural noun a determiner opens, unless it names an
+        # organisation or a report ("the ministries", "the reports" are read elsewhere).
+        lex = self.lex
+        return (
+            opened
+            and rest[-1].islower()
+            and not {last, last[:-1]} & (set(lex.org_nouns) | lex.org_heads)
+            and lex.cue(last) is None
+        )
+
     def _named_by_noun(
         self, para: Para, words: list[str], low: list[str], a: int, b: int
     ) -> Speaker | None:
@@ -2829,14 +2918,22 @@ class Extractor:
         return Speaker(None, None, "ANON", "pronoun", text, 0.2)
 
     def _last_org(self, line: int, pos: int) -> Ref | None:
-        """The last organisation (not an outlet) named shortly before a point."""
+        """The organisation an unnamed "the company" means when none spoke or led a sentence:
+        the first one named (the article's topic, as a lead names it), not one that only
+        places a person ("an analyst at Halvorsen Securities"); else the last one named."""
         here = self.position.get(line, 0)
-        for k in range(here, max(-1, here - 3), -1):
+        topic: Ref | None = None
+        last: Ref | None = None
+        for k in range(here, max(-1, here - LOOKBACK_PARAS), -1):
             para = self.paras[k]
             for r in reversed(self.names.refs(para.index)):
-                if r.label == "ORG" and not r.outlet and (k < here or r.end <= pos):
-                    return r
-        return None
+                if r.label != "ORG" or r.outlet or (k == here and r.end > pos):
+                    continue
+                if last is None and k > here - 3:
+                    last = r
+                if not _affiliated(para.text, r):
+                    topic = r  # walking back: the earliest one wins
+        return topic or last
 
     def _last_person(self, line: int, pos: int) -> Ref | None:
         """The last person named before a point (a weak fallback: mentions, not salience)."""
@@ -2969,10 +3066,27 @@ class Extractor:
                             return sp, toks[start_k][0], toks[k][1], end
         # "…, kata X." / "…, tambahnya." / "…, menurut laporan X." / "…, X said on Monday."
         commas = [k for k, t in enumerate(toks) if t[0] == ","]
-        for c in reversed(commas[-3:]):
+        for ci in range(len(commas) - 1, max(-1, len(commas) - 4), -1):
+            c = commas[ci]
             if c < 3:
                 continue
+            if ci > 0 and lowered[commas[ci - 1] + 1] in _RELATIVE and commas[ci - 1] <= 6:
+                # "Whitfield, who took over in January, said she …": the comma closes an aside
+                # after the subject; the verb after it is the main verb, not an inverted cue.
+                continue
             tail = [t for t in toks[c + 1 :] if t[0] not in {".", "!", "?"}]
+            # "…, two officials told Reuters, as the country …": the attribution ends where a
+            # subordinate clause begins.
+            cut = next(
+                (
+                    x
+                    for x in range(1, len(tail) - 1)
+                    if tail[x][0] == "," and tail[x + 1][0].lower() in _SUBORDINATORS
+                ),
+                None,
+            )
+            if cut is not None:
+                tail = tail[:cut]
             if not tail or len(tail) > 22:
                 continue
             sp: Speaker | None = None
@@ -3029,6 +3143,13 @@ class Extractor:
                     break
             if that_at is not None:
                 j = that_at + 1
+            elif cue.indirect == "comma":
+                # "Wisnu menjawab, kementerian telah …": speech only when a comma or colon
+                # opens the clause ("menjawab pertanyaan wartawan" is no statement).
+                if j >= len(toks) or toks[j][0] not in {",", ":"}:
+                    continue
+                while j < len(toks) and toks[j][0] in {",", ":"}:
+                    j += 1
             elif cue.indirect != "yes":
                 continue
             else:
