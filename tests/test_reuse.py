@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from kabar.cluster.reuse import align, find_reuse, reuse_for
+from kabar.cluster.reuse import (
+    SKETCH_NS,
+    align,
+    decode_sketch,
+    encode_sketch,
+    find_reuse,
+    reuse_for,
+    sketch,
+)
 from kabar.cluster.state import MemoryState
 from kabar.models import Article, Credit, Line, LineKind, Timestamp
 
@@ -109,3 +117,42 @@ def test_the_source_reads_links_written_by_later_copies_and_edits_retract_them()
     find_reuse([edited], backend, known=known)
     assert {link.other for link in reuse_for(backend, "wire")} == {"copy0", "copy2"}
     assert "wire" not in {link.other for link in reuse_for(backend, "copy1")}
+
+
+def test_sketch_round_trip_keeps_what_alignment_reads() -> None:
+    copy = make(
+        "copy",
+        "portal-contoh.id",
+        [OWN, *WIRE],
+        T0,
+        [Credit(kind="wire", name="Antara", text="Sumber Antara")],
+    )
+    sk = sketch(copy)
+    back = decode_sketch("copy", encode_sketch(sk))
+    assert back == sk
+    assert len(encode_sketch(sk)) < 1000  # small next to the stored article
+    wire = make("wire", "antaranews.com", WIRE, T0 - timedelta(hours=3))
+    assert align(back, wire) == align(copy, wire)
+
+
+def test_candidates_stored_before_sketches_are_read_in_full_once() -> None:
+    backend = MemoryState()
+    known: dict[str, Article] = {}
+    wire = make("wire", "antaranews.com", WIRE, T0)
+    find_reuse([wire], backend, known=known)
+    backend.delete_state(SKETCH_NS, ["wire"])  # what a store from before sketches holds
+    fetched: list[str] = []
+
+    def fetch(ids: list[str]) -> list[Article]:
+        fetched.extend(ids)
+        return [wire] if "wire" in ids else []
+
+    copy = make("copy", "portal-contoh.id", [OWN, *WIRE], T0 + timedelta(hours=1))
+    find_reuse([copy], backend, fetch=fetch)
+    assert fetched == ["wire"]
+    assert {link.other for link in reuse_for(backend, "copy")} == {"wire"}
+    assert backend.get_state(SKETCH_NS, ["wire"])  # sketched now: not read in full again
+    again = make("again", "tiga.id", [*WIRE, OWN], T0 + timedelta(hours=2))
+    find_reuse([again], backend, fetch=fetch)
+    assert fetched == ["wire"]
+    assert {link.other for link in reuse_for(backend, "again")} == {"wire", "copy"}

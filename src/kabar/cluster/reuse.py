@@ -14,13 +14,23 @@ that found them; postings ``reuse_in`` (key: the other article) let the other si
 back, flipped. Writing only the new side keeps the cost of a new article flat as the store
 grows: rewriting every candidate's list (the first design) grew with how often its
 paragraphs had been reused.
+
+What alignment needs of an article (outlet, credited names, publication time, and per
+paragraph the hashed set of its content words) is kept as a compact *sketch* in state
+``reuse_sketch``, written when the article is aligned, so a candidate costs one small read
+instead of parsing the stored article and tokenising its paragraphs again: with up to
+``MAX_CANDIDATES`` candidates per article, that parsing was what grew with the store.
+Articles stored before sketches existed are read in full once and sketched.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import struct
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from kabar.cluster.minhash import PARA_BANDS, PARA_MIN_WORDS, paragraph_signatures
 from kabar.cluster.state import StateBackend
@@ -30,6 +40,7 @@ from kabar.models import Article
 NS = "reuse"
 IN_NS = "reuse_in"  # postings: key = an article, value = a later article with links to it
 PARA_NS = "lsh_para"
+SKETCH_NS = "reuse_sketch"
 REWRITE = 0.6  # Dice over content words at or above which two paragraphs are one passage
 MAX_CANDIDATES = 30  # per article: a spam burst must not make every copy compare with all
 MAX_LINKS = 200  # stored per article
@@ -45,11 +56,15 @@ class ReuseLink:
     direction: str  # "copied_from" (this one took it), "copied_by", "unknown"
 
 
-def _content_words(text: str) -> frozenset[str]:
-    return frozenset(w for w in words(text) if w not in STOPWORDS and len(w) > 1)
+def _content_words(text: str) -> frozenset[int]:
+    """The paragraph's content words, each as a CRC-32 (stable across processes, unlike
+    ``hash``; a collision between two words of two paragraphs is too rare to move Dice)."""
+    return frozenset(
+        zlib.crc32(w.encode()) for w in words(text) if w not in STOPWORDS and len(w) > 1
+    )
 
 
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
+def dice(a: frozenset[int], b: frozenset[int]) -> float:
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
@@ -67,15 +82,71 @@ def _outlet_key(article: Article) -> str:
     return normalise((article.outlet or "").split(".")[0])
 
 
-def direction(a: Article, b: Article) -> str:
+Paragraphs = list[tuple[int, frozenset[int]]]
+
+
+@dataclass(frozen=True)
+class Sketch:
+    """What aligning needs of one article."""
+
+    id: str
+    outlet: str  # normalised outlet key
+    credited: tuple[str, ...]  # normalised names of wires and sources it credits
+    published: datetime | None
+    paragraphs: Paragraphs
+
+
+def sketch(article: Article) -> Sketch:
+    paras = [(ln.index, _content_words(ln.text)) for ln in article.text_lines]
+    return Sketch(
+        id=article.id,
+        outlet=_outlet_key(article),
+        credited=tuple(sorted(_credited_names(article))),
+        published=article.published.value if article.published else None,
+        paragraphs=[(i, s) for i, s in paras if len(s) >= PARA_MIN_WORDS // 2],
+    )
+
+
+def encode_sketch(sk: Sketch) -> bytes:
+    """A JSON head (outlet, credits, time) and the paragraphs as little-endian uint32s:
+    line, word count, the words' hashes; about 1 KB for a 600-word article."""
+    head = json.dumps(
+        [sk.outlet, list(sk.credited), sk.published.isoformat() if sk.published else None],
+        separators=(",", ":"),
+    ).encode()
+    numbers: list[int] = []
+    for line, hashes in sk.paragraphs:
+        numbers += [line, len(hashes), *sorted(hashes)]
+    return struct.pack("<I", len(head)) + head + struct.pack(f"<{len(numbers)}I", *numbers)
+
+
+def decode_sketch(article_id: str, blob: bytes) -> Sketch:
+    (size,) = struct.unpack_from("<I", blob)
+    outlet, credited, published = json.loads(blob[4 : 4 + size])
+    numbers = struct.unpack_from(f"<{(len(blob) - 4 - size) // 4}I", blob, 4 + size)
+    paras: Paragraphs = []
+    i = 0
+    while i + 1 < len(numbers):
+        line, n = numbers[i], numbers[i + 1]
+        paras.append((line, frozenset(numbers[i + 2 : i + 2 + n])))
+        i += 2 + n
+    return Sketch(
+        article_id,
+        outlet,
+        tuple(credited),
+        datetime.fromisoformat(published) if published else None,
+        paras,
+    )
+
+
+def direction(a: Article | Sketch, b: Article | Sketch) -> str:
     """Direction of reuse seen from ``a``: "copied_from" b, "copied_by" b, or "unknown"."""
-    a_out, b_out = _outlet_key(a), _outlet_key(b)
-    if b_out and any(b_out in n or n in b_out for n in _credited_names(a) if n):
+    sa, sb = _as_sketch(a), _as_sketch(b)
+    if sb.outlet and any(sb.outlet in n or n in sb.outlet for n in sa.credited if n):
         return "copied_from"
-    if a_out and any(a_out in n or n in a_out for n in _credited_names(b) if n):
+    if sa.outlet and any(sa.outlet in n or n in sa.outlet for n in sb.credited if n):
         return "copied_by"
-    ta = a.published.value if a.published else None
-    tb = b.published.value if b.published else None
+    ta, tb = sa.published, sb.published
     if ta is not None and tb is not None and ta != tb:
         try:
             return "copied_from" if ta > tb else "copied_by"
@@ -84,50 +155,29 @@ def direction(a: Article, b: Article) -> str:
     return "unknown"
 
 
-Paragraphs = list[tuple[int, frozenset[str]]]
+def _as_sketch(x: Article | Sketch) -> Sketch:
+    return x if isinstance(x, Sketch) else sketch(x)
 
 
-def _paragraphs(article: Article) -> Paragraphs:
-    """(line index, content words) of the paragraphs long enough to align."""
-    paras = [(ln.index, _content_words(ln.text)) for ln in article.text_lines]
-    return [(i, s) for i, s in paras if len(s) >= PARA_MIN_WORDS // 2]
-
-
-def align(
-    a: Article,
-    b: Article,
-    threshold: float = REWRITE,
-    paras: dict[str, Paragraphs] | None = None,
-) -> list[ReuseLink]:
-    """Paragraph pairs of ``a`` and ``b`` that are the same passage; one best match each.
-
-    ``paras`` memoises each article's paragraph word sets by id (one article is aligned with
-    up to ``MAX_CANDIDATES`` others in a batch).
-    """
-    if paras is None:
-        paras_a, paras_b = _paragraphs(a), _paragraphs(b)
-    else:
-        if a.id not in paras:
-            paras[a.id] = _paragraphs(a)
-        if b.id not in paras:
-            paras[b.id] = _paragraphs(b)
-        paras_a, paras_b = paras[a.id], paras[b.id]
-    if not paras_a or not paras_b:
+def align(a: Article | Sketch, b: Article | Sketch, threshold: float = REWRITE) -> list[ReuseLink]:
+    """Paragraph pairs of ``a`` and ``b`` that are the same passage; one best match each."""
+    sa, sb = _as_sketch(a), _as_sketch(b)
+    if not sa.paragraphs or not sb.paragraphs:
         return []
-    way = direction(a, b)
+    way = direction(sa, sb)
     links = []
     used_b: set[int] = set()
-    for ia, sa in paras_a:
+    for ia, wa in sa.paragraphs:
         best, best_sim = None, threshold
-        for ib, sb in paras_b:
+        for ib, wb in sb.paragraphs:
             if ib in used_b:
                 continue
-            sim = dice(sa, sb)
+            sim = dice(wa, wb)
             if sim >= best_sim and (best is None or sim > best_sim):
                 best, best_sim = ib, sim
         if best is not None:
             used_b.add(best)
-            links.append(ReuseLink(ia, b.id, best, round(best_sim, 3), way))
+            links.append(ReuseLink(ia, sb.id, best, round(best_sim, 3), way))
     return links
 
 
@@ -138,25 +188,36 @@ def _flip(link: ReuseLink, article_id: str) -> ReuseLink:
     return ReuseLink(link.other_line, article_id, link.line, link.similarity, flipped)
 
 
+ReuseInputs = tuple[Sketch, list[tuple[int, list[int]]]]
+
+
+def reuse_inputs(article: Article) -> ReuseInputs:
+    """The article's sketch and paragraph signatures: all the reuse stage computes from
+    the article alone (a worker process does it, see ``Stage.prepare``)."""
+    return sketch(article), paragraph_signatures(article)
+
+
 def find_reuse(
     articles: list[Article],
     backend: StateBackend,
-    fetch: callable | None = None,  # type: ignore[valid-type]
+    fetch: Callable[[list[str]], list[Article]] | None = None,
     known: dict[str, Article] | None = None,
 ) -> dict[str, list[ReuseLink]]:
     """Index the batch's paragraphs, align each article with its candidates, store links.
 
-    ``fetch(ids)`` returns stored articles (``store.get_articles``); ``known`` holds articles
-    already seen in memory (runs without a store). Returns the new links per article.
+    Candidates are read as sketches (state ``reuse_sketch``); one with no sketch yet (stored
+    before sketches existed) is read in full through ``fetch(ids)`` (``store.get_articles``)
+    or ``known`` (articles seen in memory, runs without a store) and sketched once.
+    Returns the new links per article.
     """
     from kabar.cluster.minhash import LSHIndex
 
     index = LSHIndex(backend, PARA_NS, PARA_BANDS)
-    known = known if known is not None else {}
-    batch = {a.id: a for a in articles}
-    signatures = {a.id: paragraph_signatures(a) for a in articles}
+    inputs = {a.id: a.prepared("reuse", reuse_inputs) for a in articles}
+    sketches = {aid: sk for aid, (sk, _) in inputs.items()}
+    signatures = {aid: sigs for aid, (_, sigs) in inputs.items()}
     # Re-ingested articles: their old buckets go, so stale paragraphs stop matching.
-    index.remove(batch)
+    index.remove({a.id: a for a in articles})
     # One write for the batch's buckets and one read for all of them (not one per article and
     # per paragraph): the same postings as inserting everything first and querying after.
     index.insert((aid, sig) for aid, sigs in signatures.items() for _, sig in sigs)
@@ -173,39 +234,58 @@ def find_reuse(
                 counts[cand] = counts.get(cand, 0) + 1
         ranked_for[article.id] = sorted(counts, key=lambda c: (-counts[c], c))[:MAX_CANDIDATES]
 
+    backend.put_state(SKETCH_NS, [(aid, encode_sketch(sk)) for aid, sk in sorted(sketches.items())])
     found: dict[str, list[ReuseLink]] = {}
-    paras: dict[str, Paragraphs] = {}
-    # Stored candidates are read for a group of articles at a time (at most FETCH_GROUP).
+    # Candidates' sketches are read for a group of articles at a time (at most FETCH_GROUP).
     group: list[Article] = []
     wanted: dict[str, None] = {}
 
     def align_group() -> None:
-        fetched = {x.id: x for x in fetch(list(wanted))} if (fetch and wanted) else {}
+        others = _read_sketches(backend, list(wanted), fetch, known or {})
         for article in group:
+            mine = sketches[article.id]
             links: list[ReuseLink] = []
             for cand in ranked_for[article.id]:
-                other = batch.get(cand) or known.get(cand) or fetched.get(cand)
-                if other is None:
-                    continue
-                links.extend(align(article, other, paras=paras))
+                other = sketches.get(cand) or others.get(cand)
+                if other is not None:
+                    links.extend(align(mine, other))
             found[article.id] = links
-        for aid in fetched:
-            paras.pop(aid, None)
         group.clear()
         wanted.clear()
 
     for article in articles:
-        missing = [c for c in ranked_for[article.id] if c not in batch and c not in known]
+        missing = [c for c in ranked_for[article.id] if c not in sketches]
         if group and len(wanted) + len(missing) > FETCH_GROUP:
             align_group()
         group.append(article)
         wanted.update(dict.fromkeys(missing))
     if group:
         align_group()
-    for article in articles:
-        known[article.id] = article
+    if known is not None:
+        for article in articles:
+            known[article.id] = article
     _store_links(backend, found)
     return found
+
+
+def _read_sketches(
+    backend: StateBackend,
+    ids: list[str],
+    fetch: Callable[[list[str]], list[Article]] | None,
+    known: dict[str, Article],
+) -> dict[str, Sketch]:
+    if not ids:
+        return {}
+    out = {aid: decode_sketch(aid, blob) for aid, blob in backend.get_state(SKETCH_NS, ids).items()}
+    older = [aid for aid in ids if aid not in out]
+    if older:  # stored before sketches existed: sketch them once
+        articles = [known[a] for a in older if a in known]
+        if fetch is not None:
+            articles += fetch([a for a in older if a not in known])
+        made = {a.id: sketch(a) for a in articles}
+        backend.put_state(SKETCH_NS, [(aid, encode_sketch(sk)) for aid, sk in sorted(made.items())])
+        out.update(made)
+    return out
 
 
 def _store_links(backend: StateBackend, found: dict[str, list[ReuseLink]]) -> None:
