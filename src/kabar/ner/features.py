@@ -105,7 +105,7 @@ class Featurizer:
         self._prior = prior
         table = lexicon.word_table() if use_clusters else lexicon.WordTable({}, (), {})
         self._clusters = table.clusters
-        self._sizes = table.sizes
+        self._names = table.names or tuple(f"k{size}" for size in table.sizes)
         self._capital = table.capital
         self._titles = lexicon.title_words() if use_lexicon else {}
         self._keywords = lexicon.keywords() if use_lexicon else {}
@@ -148,7 +148,7 @@ class Featurizer:
         clusters = self._clusters.get(lw)
         cl_feats: list[str] = []
         if clusters is not None:
-            cl_feats = [f"k{size}={cid}" for size, cid in zip(self._sizes, clusters, strict=False)]
+            cl_feats = [f"{name}={cid}" for name, cid in zip(self._names, clusters, strict=False)]
             own += cl_feats
         else:
             own.append("k=unk")

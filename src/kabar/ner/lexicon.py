@@ -159,6 +159,7 @@ class WordTable:
     clusters: dict[str, tuple[int, ...]]  # lowercased word → cluster id per granularity
     sizes: tuple[int, ...]  # number of clusters per granularity
     capital: dict[str, int]  # lowercased word → bucket of its in-sentence capitalisation rate
+    names: tuple[str, ...] = ()  # feature name per granularity ("k200", "t64"); "k{size}"
 
 
 @cache
@@ -169,5 +170,6 @@ def word_table(path: Path | None = None) -> WordTable:
         return WordTable({}, (), {})
     data = json.loads(path.read_text(encoding="utf-8"))
     sizes = tuple(data["sizes"])
+    names = tuple(data.get("names") or (f"k{size}" for size in sizes))
     clusters = {w: tuple(ids) for w, ids in data["clusters"].items()}
-    return WordTable(clusters, sizes, dict(data.get("capital", {})))
+    return WordTable(clusters, sizes, dict(data.get("capital", {})), names)
