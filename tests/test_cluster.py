@@ -282,3 +282,29 @@ def test_undated_similar_events_in_different_years_are_two_stories() -> None:
     for year in (2011, 2014):
         assert len({assign[f"bout{year}-{i}"] for i in range(6)}) == 1
     assert assign["bout2011-0"] != assign["bout2014-0"]
+
+
+def test_weak_but_clear_evidence_joins_an_established_story() -> None:
+    from kabar.cluster.online import OnlineClusterer
+    from kabar.cluster.represent import unit
+
+    def story_member(i: int) -> dict[str, float]:
+        return unit({"w:flood": 1.0, "w:river": 1.0, "e:jakarta": 1.0, f"w:x{i}": 0.5})
+
+    # A long background piece: most of its weight on words no report shares.
+    weak = unit({"w:flood": 1.0, **{f"w:bg{i}": 1.0 for i in range(6)}})
+    for ratio, joined in ((2.0, True), (None, False)):
+        c = OnlineClusterer(MemoryState(), ClusterConfig(weak_ratio=ratio))
+        first = {c.place(f"a{i}", story_member(i), None) for i in range(3)}
+        assert len(first) == 1
+        assert (c.place("bg", weak, None) in first) is joined
+    # A second story it fits almost as well: ambiguous, so it starts its own story.
+    c = OnlineClusterer(MemoryState(), ClusterConfig())
+    first, other = set(), set()
+    for i in range(3):
+        first.add(c.place(f"a{i}", story_member(i), None))
+        rival = {"w:flood": 0.5, "w:dam": 1.0, "e:bogor": 1.0, f"w:y{i}": 0.5}
+        other.add(c.place(f"b{i}", unit(rival), None))
+    assert len(first) == len(other) == 1 and first != other
+    between = unit({"w:flood": 1.0, "w:dam": 0.2, **{f"w:bg{i}": 1.0 for i in range(6)}})
+    assert c.place("bg", between, None) not in first | other

@@ -74,6 +74,12 @@ class ClusterConfig:
     # The same with the main protagonist (the heaviest full name): two arrests of two
     # players of one team, two fights of one boxer against two opponents.
     name_split: int = 5
+    # Weak but clear evidence (see OnlineClusterer._clear_winner); None turns it off.
+    weak_ratio: float | None = 2.0
+    weak_threshold: float = 0.15
+    weak_members: int = 3
+    # Key splits try the story's commonest main keys, this many of them.
+    split_keys: int = 3
 
 
 @dataclass
@@ -88,6 +94,7 @@ class StoryState:
     languages: dict[str, int] = field(default_factory=dict)
     cached_direction: Vector | None = field(default=None, repr=False, compare=False)
     cached_norm2: float | None = field(default=None, repr=False, compare=False)
+    cached_when: Vector | None = field(default=None, repr=False, compare=False)
 
     def direction(self) -> Vector:
         if self.cached_direction is None:
@@ -97,6 +104,13 @@ class StoryState:
     def changed(self) -> None:
         self.cached_direction = None
         self.cached_norm2 = None
+        self.cached_when = None
+
+    def when(self) -> Vector:
+        """The centroid's ``y:`` (time) block, all that ``time_agreement`` reads."""
+        if self.cached_when is None:
+            self.cached_when = when_part(self.centroid)
+        return self.cached_when
 
     def to_bytes(self) -> bytes:
         payload = {
@@ -158,6 +172,11 @@ def article_time(article: Article) -> float | None:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=UTC)
     return stamp.timestamp()
+
+
+def when_part(vec: Vector) -> Vector:
+    """The ``y:`` (time) features of a vector."""
+    return {k: x for k, x in vec.items() if k.startswith("y:")}
 
 
 def time_agreement(vec: Vector, other: Vector, scale: dict[str, float]) -> float:
@@ -254,32 +273,6 @@ def query_keys(term: str, when: float | None, cfg: ClusterConfig) -> list[str]:
     window, size = cfg.window_days * 86400.0, bucket_seconds(cfg)
     buckets = range(math.floor((when - window) / size), math.floor((when + window) / size) + 1)
     return [f"{term}@{UNDATED}"] + [f"{term}@{b}" for b in buckets]
-
-
-def within_similarity(vectors: list[Vector], total: Vector) -> float | None:
-    """Mean cosine between two different members of a group, from its members and their
-    sum (kept keys only, so a trimmed centroid gives a consistent estimate); None for
-    fewer than two members."""
-    n = len(vectors)
-    if n < 2:
-        return None
-    s = 0.0
-    for v in vectors:
-        s += dot(v, total) - math.fsum([x * x for k, x in v.items() if k in total])
-    return s / (n * (n - 1))
-
-
-def cohesion_ratio(a: list[Vector], a_sum: Vector, b: list[Vector], b_sum: Vector) -> float | None:
-    """Mean similarity between the members of two groups over the (geometric) mean
-    similarity within them: about 1 for two parts of one group, lower for two groups.
-    None when neither group has two members."""
-    if not a or not b:
-        return None
-    within = [w for w in (within_similarity(a, a_sum), within_similarity(b, b_sum)) if w]
-    if not within:
-        return None
-    cross = dot(a_sum, b_sum) / (len(a) * len(b))
-    return cross / math.prod(max(w, 1e-9) for w in within) ** (1 / len(within))
 
 
 class OnlineClusterer:
@@ -417,12 +410,12 @@ class OnlineClusterer:
             return sid
 
         best: StoryState | None = None
-        best_sim = 0.0
+        best_sim = second_sim = 0.0
         candidates = self._candidates(vec, when)
         for story in candidates:
             sim = dot(vec, story.direction())
             if when is None or story.last_seen is None:  # no timestamps: the text's dates
-                sim += time_agreement(vec, story.centroid, cfg.time_scale)
+                sim += time_agreement(vec, story.when(), cfg.time_scale)
             if language and story.languages and language not in story.languages:
                 names = unit({k: x for k, x in vec.items() if k[0] in "edy"})
                 sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "edy"}))
@@ -433,8 +426,16 @@ class OnlineClusterer:
             if when is None and story.last_seen is not None and sim < cfg.undated_threshold:
                 continue
             if sim > best_sim or (sim == best_sim and best is not None and story.id < best.id):
-                best, best_sim = story, sim
-        if best is None or best_sim < cfg.threshold:
+                best, best_sim, second_sim = story, sim, best_sim
+            else:
+                second_sim = max(second_sim, sim)
+        if (
+            best is not None
+            and best_sim < cfg.threshold
+            and not self._clear_winner(best, best_sim, second_sim)
+        ):
+            best = None
+        if best is None:
             sid = previous.story_id if previous else story_id_for(item_id)
             existing = self._story(sid)
             if existing is not None and existing.members and previous is not None:
@@ -505,7 +506,7 @@ class OnlineClusterer:
                 continue
             sim = dot(direction, other.direction())
             if story.last_seen is None or other.last_seen is None:
-                sim += time_agreement(story.centroid, other.centroid, cfg.time_scale)
+                sim += time_agreement(story.when(), other.when(), cfg.time_scale)
             margin = sim - cfg.merge_threshold
             if margin < 0:
                 continue
@@ -540,6 +541,31 @@ class OnlineClusterer:
         self.reindex.add(keep.id)
         self._index(keep)
         return keep
+
+    def _clear_winner(self, story: StoryState, sim: float, second: float) -> bool:
+        """Weak but unambiguous evidence: below the join threshold, an article still joins an
+        established story (``weak_members`` or more) that it fits at least ``weak_threshold``
+        and ``weak_ratio`` times better than any other candidate (a long piece mostly about
+        background shares few words with its event's reports, and none with other stories)."""
+        cfg = self.config
+        return (
+            cfg.weak_ratio is not None
+            and sim >= cfg.weak_threshold
+            and sim >= cfg.weak_ratio * second
+            and story.weight >= cfg.weak_members
+        )
+
+    def _lone_fits(self, doc: DocState, src: StoryState, dst: StoryState, fit: float) -> bool:
+        """May a lone article join ``dst`` on weak but clear evidence (``_clear_winner``)
+        against every other live story it could go to?"""
+        cfg = self.config
+        if cfg.weak_ratio is None or fit < cfg.weak_threshold or dst.weight < cfg.weak_members:
+            return False
+        second = 0.0
+        for other in self._candidates(doc.vector, doc.when, exclude=src.id):
+            if other.id != dst.id:
+                second = max(second, self._fit(doc.vector, other, without=False))
+        return self._clear_winner(dst, fit, second)
 
     def _maybe_split(self, story: StoryState) -> None:
         """Two-means over the members' vectors; split off a group that has drifted apart."""
@@ -602,9 +628,24 @@ class OnlineClusterer:
         scale = cfg.time_scale if undated else {}
         keys = {aid: k for aid, k in ((aid, key_of(vec)) for aid, vec in vectors) if k}
         ranked = sorted(Counter(keys.values()).items(), key=lambda kv: (-kv[1], kv[0]))
-        if not ranked:
-            return None
-        main = ranked[0][0]
+        best: tuple[float, tuple[list[str], list[str]]] | None = None
+        for main, _ in ranked[: max(1, cfg.split_keys)]:
+            found = self._key_split(vectors, keys, main, least, scale)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = found
+        return best[1] if best is not None else None
+
+    def _key_split(
+        self,
+        vectors: list[tuple[str, Vector]],
+        keys: dict[str, str],
+        main: str,
+        least: int,
+        scale: dict[str, float],
+    ) -> tuple[float, tuple[list[str], list[str]]] | None:
+        """The split seeded by one key, with how alike its halves stay (lower: cleaner), or
+        None when it is too small or the merge step would undo it."""
+        cfg = self.config
         # Seeds: members whose main key it is against members that never mention it (a
         # report of the other event often names no year at all); the rest wait for the
         # k-means steps.
@@ -618,14 +659,17 @@ class OnlineClusterer:
         for aid, vec in vectors:
             if side[aid] >= 0:
                 _add(centroids[side[aid]], vec)
+        # The time blocks apart: time_agreement reads nothing else (cheaper than centroids).
+        times = {aid: when_part(vec) for aid, vec in vectors} if scale else {}
         groups: tuple[list[str], list[str]] = ([], [])
         for _ in range(3):
             groups = ([], [])
             directions = [unit(c) for c in centroids]
+            when = [when_part(c) for c in centroids] if scale else [{}, {}]
             for aid, vec in vectors:
                 fits = [
-                    dot(vec, d) + time_agreement(vec, c, scale)
-                    for d, c in zip(directions, centroids, strict=True)
+                    dot(vec, d) + time_agreement(times.get(aid, {}), w, scale)
+                    for d, w in zip(directions, when, strict=True)
                 ]
                 groups[0 if fits[0] >= fits[1] else 1].append(aid)
             centroids = [{}, {}]
@@ -635,9 +679,10 @@ class OnlineClusterer:
         if min(len(groups[0]), len(groups[1])) < 3:
             return None
         a, b = centroids
-        if dot(unit(a), unit(b)) + time_agreement(a, b, scale) >= cfg.merge_threshold:
+        apart = dot(unit(a), unit(b)) + time_agreement(when_part(a), when_part(b), scale)
+        if apart >= cfg.merge_threshold:
             return None
-        return groups
+        return apart, groups
 
     def _split_off(self, story: StoryState, groups: tuple[list[str], list[str]]) -> None:
         # The group holding the story's first member keeps the id.
@@ -678,10 +723,11 @@ class OnlineClusterer:
             return 0.0
         sim = num / math.sqrt(norm2)
         if story.last_seen is None:
-            when_part = {k: x for k, x in centroid.items() if k.startswith("y:")}
+            own = story.when()
             if without:
-                _add(when_part, {k: x for k, x in vec.items() if k.startswith("y:")}, -1.0)
-            sim += time_agreement(vec, when_part, self.config.time_scale)
+                own = dict(own)
+                _add(own, when_part(vec), -1.0)
+            sim += time_agreement(vec, own, self.config.time_scale)
         return sim
 
     def _refine(self, story: StoryState | None, candidates: list[StoryState]) -> None:
@@ -715,6 +761,8 @@ class OnlineClusterer:
                     move = self._fit(doc.vector, dst, without=False)
                     # A lone article has no story to stay in: it needs a clear fit to move.
                     bar = cfg.threshold if src.weight > 1 else cfg.refine_single
+                    if move < bar and src.weight == 1 and self._lone_fits(doc, src, dst, move):
+                        bar = move
                     if move >= bar and move > stay + cfg.refine_margin:
                         self._move(aid, doc, src, dst)
 
