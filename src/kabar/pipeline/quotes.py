@@ -49,7 +49,7 @@ from kabar.pipeline.registry import StageContext, stage
 
 # The name tables, the paragraphs and the role matcher each tokenise a line (six times per
 # line before this cache, a fifth of the stage's CPU). Token lists are only read, never changed.
-tokenize = lru_cache(maxsize=4096)(_tokenize)
+tokenize = lru_cache(maxsize=1024)(_tokenize)  # an article's lines, with room to spare
 
 #: Characters of one line that are read at most (a longer "paragraph" is a dump, not prose).
 MAX_LINE_CHARS = 20_000
@@ -82,7 +82,7 @@ class Cue:
     lang: str
 
 
-_MEMO_SIZE = 200_000  # tokens remembered by the lexicon's memos before they start over
+_MEMO_SIZE = 30_000  # tokens remembered by the lexicon's memos before they start over
 
 
 @dataclass
@@ -1150,7 +1150,7 @@ def _cut_run(
         # The cut reads nothing outside the run's own span, so it shifts with the run.
         cut = _cut_run_at(run, text, sentence_start=sentence_start)
         shape = [(replace(r, start=r.start - base, end=r.end - base), role) for r, role in cut]
-        if len(_CUT_MEMO) >= _MEMO_SIZE // 4:
+        if len(_CUT_MEMO) >= _MEMO_SIZE // 3:  # about 0.7 KB an entry: ~7 MB at most
             _CUT_MEMO.clear()
         _CUT_MEMO[key] = shape
     return [(replace(r, start=r.start + base, end=r.end + base), list(role)) for r, role in shape]
