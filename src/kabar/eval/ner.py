@@ -76,6 +76,7 @@ def _fingerprint(*parts: Any) -> str:
 def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: bool) -> Path:
     from kabar.ner.training import (
         AUGMENT,
+        ENTITY_BIAS,
         PARAMS,
         STACK,
         others_path,
@@ -88,6 +89,8 @@ def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: boo
     parts: list[Any] = [name, fold, params, augment, "dev", "prior"]
     if STACK.get(name, False):
         parts.append("stack")
+    if ENTITY_BIAS.get(name):
+        parts.append({"entity_bias": ENTITY_BIAS[name]})
     key = _fingerprint(*parts)
     path = cache / f"{name}.{fold}.{key}.crfsuite"
     if retrain or not path.is_file():

@@ -12,7 +12,10 @@ whole corpus, so their scores in ``kabar eval ner`` come from per-fold models in
 from this one.
 
 ``--words`` first rebuilds the word-cluster table (``ner_words.json``, see
-:mod:`kabar.ner.clusters`), which the features read. Training takes a few minutes on one core.
+:mod:`kabar.ner.clusters`), which the features read. After training, the entity-start bias
+``ENTITY_BIAS["unified"]`` of :mod:`kabar.ner.training` is added to the model's ``B-`` label
+weights (:func:`kabar.ner.tagger.shift_entity_bias`). Training takes a few minutes on one
+core.
 """
 
 from __future__ import annotations
@@ -35,7 +38,12 @@ HERE = Path(__file__).resolve().parent
 def main(shared_opt: str | None, out: str, words: bool) -> None:
     """Train the shipped Indonesian NER model."""
     from kabar.eval.common import shared_path
-    from kabar.ner.training import PARAMS, SHIPPED_TEST_SPLITS, train_shipped_model
+    from kabar.ner.training import (
+        ENTITY_BIAS,
+        PARAMS,
+        SHIPPED_TEST_SPLITS,
+        train_shipped_model,
+    )
 
     shared = shared_path(shared_opt)
     if words:
@@ -56,6 +64,7 @@ def main(shared_opt: str | None, out: str, words: bool) -> None:
         "removed_test_sentences": data.removed,
         "test_splits_removed": list(SHIPPED_TEST_SPLITS),
         "params": PARAMS["unified"],
+        "entity_bias": ENTITY_BIAS["unified"],
         "train_seconds": round(seconds, 1),
         "bytes": out_path.stat().st_size,
         "trained": time.strftime("%Y-%m-%d"),

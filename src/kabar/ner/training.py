@@ -38,7 +38,7 @@ from kabar.ner.data import (
     sentence_key,
 )
 from kabar.ner.features import Featurizer
-from kabar.ner.tagger import CrfTagger, train_crf
+from kabar.ner.tagger import CrfTagger, shift_entity_bias, train_crf
 
 #: Native type names of each corpus for the kabar labels it can take from other corpora.
 NATIVE_TYPES: dict[str, dict[str, str]] = {
@@ -67,7 +67,29 @@ AUGMENT: dict[str, bool] = {
 }
 
 #: Which evaluation models stack a model of the other corpora (costly: one more CRF each).
+#: NERGrit: +0.7 macro on dev when introduced; 5-fold cross-validation on its train+dev
+#: (1,881 sentences, sturdier than the 209-sentence dev split) agrees: +0.3 to +0.5 at every
+#: entity-start bias.
 STACK: dict[str, bool] = {"nergrit": True}
+
+#: Entity-start bias added to each B- label after training (:func:`shift_entity_bias`):
+#: the CRF is cautious on rare types (precision above recall) and the macro F1 rewards
+#: recall. One value per model, chosen on the dev split with train-only models (grid 0-1.5 in
+#: steps of 0.25): dev macro F1 NERP 70.8 → 72.2, UGM (fold 1) 80.6 → 82.3, UI (fold 1)
+#: 89.4 → 89.7; idner-news-2k only lost (85.7 → 84.9 at 1.0), so it keeps 0. NERGrit's dev
+#: split is small (its dev gain, +1.2, did not hold on test), so its value comes from the
+#: 5-fold cross-validation on train+dev: 71.45 → 71.66 at 0.5 (stacked), flat up to 1.0.
+#: The shipped model keeps 0: on dev (kabar labels) 0.75 gave NERP +1.6 / idner +1.6 macro,
+#: NERGrit ±0, but in the pipeline the extra recall tags capitalised common words
+#: ("Economists" at the start of an English sentence became a quote speaker).
+ENTITY_BIAS: dict[str, float] = {
+    "nergrit": 0.5,
+    "nerp": 1.0,
+    "ugm": 1.0,
+    "ui": 0.75,
+    "idner": 0.0,
+    "unified": 0.0,
+}
 
 SHIPPED_TEST_SPLITS: tuple[str, ...] = ("nergrit", "nerp", "idner")
 
@@ -261,6 +283,7 @@ def train_evaluation_model(
     params: dict[str, float | int | bool] | None = None,
     use_prior: bool = True,
     stack: bool | None = None,
+    bias: float | None = None,
 ) -> TrainingSet:
     data = evaluation_set(root, target, fold, with_dev=with_dev, augment=augment)
     prior = entity_prior(root, target, fold) if use_prior else None
@@ -271,6 +294,7 @@ def train_evaluation_model(
         train_crf(others_set(root, target, fold), others_path(out), PARAMS["unified"], Featurizer())
         featurizer = StackedFeaturizer(CrfTagger(others_path(out), Featurizer()), prior)
     train_crf(data.sentences, out, params, featurizer)
+    shift_entity_bias(out, ENTITY_BIAS.get(target, 0.0) if bias is None else bias)
     if prior is not None:
         prior_path(out).write_text(json.dumps(prior, ensure_ascii=False), encoding="utf-8")
     return data
@@ -281,6 +305,7 @@ def train_shipped_model(
 ) -> TrainingSet:
     data = shipped_set(root)
     train_crf(data.sentences, out, params or PARAMS["unified"], Featurizer())
+    shift_entity_bias(out, ENTITY_BIAS["unified"])
     return data
 
 
