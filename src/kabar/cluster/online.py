@@ -78,8 +78,9 @@ class ClusterConfig:
     weak_ratio: float | None = 2.0
     weak_threshold: float = 0.15
     weak_members: int = 3
-    # Key splits try the story's commonest main keys, this many of them.
-    split_keys: int = 3
+    # Key splits try the story's commonest main keys, this many of them (3: +0.001 BCubed F1
+    # on ECB+, 12% more time placing a dated article; not worth it).
+    split_keys: int = 1
 
 
 @dataclass
