@@ -1,6 +1,7 @@
 """``kabar eval clustering``: story clustering on ECB+ dev, single pass and batch rebuild.
 
-Documents go through the incremental clusterer in fixed random orders (seeds 0..n-1); the
+Documents go through the incremental clusterer in fixed random orders (seeds 0..n-1 by
+default; ``--first-seed 5 --seeds 10`` gives the orders no choice was made on); the
 clusterer sees only title and text (``doc_id`` is used to join the output to the gold).
 BCubed P/R/F1, ARI and V-measure against the subtopic (one event = one story) and the topic.
 """
@@ -86,13 +87,13 @@ def load_ecb(path: Path) -> tuple[list[Article], list[str], list[str]]:
     return articles, subtopics, topics
 
 
-def evaluate(path: Path, seeds: int = 5) -> dict[str, Any]:
+def evaluate(path: Path, seeds: int = 5, first_seed: int = 0) -> dict[str, Any]:
     from kabar.cluster.online import batch_cluster, cluster_articles
 
     articles, subtopics, topics = load_ecb(path)
-    rows: dict[str, Any] = {"single_pass": [], "orders": seeds}
+    rows: dict[str, Any] = {"single_pass": [], "orders": seeds, "first_seed": first_seed}
     start = time.perf_counter()
-    for seed in range(seeds):
+    for seed in range(first_seed, first_seed + seeds):
         order = list(range(len(articles)))
         random.Random(seed).shuffle(order)
         assign, _ = cluster_articles([articles[i] for i in order])
@@ -115,19 +116,31 @@ def _mean(runs: list[dict[str, Any]], level: str, key: str) -> float:
 @click.command(name="clustering")
 @click.option("--shared", "shared", type=click.Path(), default=None, help="Path to ../shared.")
 @click.option("--seeds", default=5, show_default=True, help="Random document orders.")
+@click.option(
+    "--first-seed",
+    default=0,
+    show_default=True,
+    help="Seed of the first order (5: orders 5.. that no choice was made on).",
+)
 @click.option("--out", type=click.Path(), default=None, help="Write JSON (+ .md) here.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def command(shared: str | None, seeds: int, out: str | None, as_json: bool) -> None:
+def command(
+    shared: str | None, seeds: int, first_seed: int, out: str | None, as_json: bool
+) -> None:
     """Story clustering on ECB+ dev: BCubed, ARI, V-measure beside the anchors."""
     path = shared_path(shared) / "data" / "clustering" / "ecbplus-dev.jsonl"
-    result = evaluate(path, seeds)
+    result = evaluate(path, seeds, first_seed)
     cols = ["system", "level", "BCubed P", "BCubed R", "BCubed F1", "ARI", "V-measure", "clusters"]
     table = []
     for level in ("subtopic", "topic"):
         runs = result["single_pass"]
         f1s = [r[level]["bcubed_f1"] for r in runs]
         table.append(
-            [f"single-pass, {seeds} orders (F1 {min(f1s):.3f}–{max(f1s):.3f})", level]
+            [
+                f"single-pass, orders {first_seed}–{first_seed + seeds - 1}"
+                f" (F1 {min(f1s):.3f}–{max(f1s):.3f})",
+                level,
+            ]
             + [
                 _mean(runs, level, k)
                 for k in ("bcubed_p", "bcubed_r", "bcubed_f1", "ari", "v_measure")
