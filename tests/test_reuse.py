@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kabar.cluster.reuse import (
+    MAX_BUCKET,
+    PARA_NS,
     SKETCH_NS,
     align,
     decode_sketch,
@@ -156,3 +158,17 @@ def test_candidates_stored_before_sketches_are_read_in_full_once() -> None:
     find_reuse([again], backend, fetch=fetch)
     assert fetched == ["wire"]
     assert {link.other for link in reuse_for(backend, "again")} == {"wire", "copy"}
+
+
+def test_a_paragraph_copied_everywhere_fills_its_buckets_only_up_to_the_cap() -> None:
+    backend = MemoryState()
+    wire = make("a-wire", "antaranews.com", WIRE, T0)
+    find_reuse([wire], backend)
+    for i in range(MAX_BUCKET + 8):  # a burst of copies, one batch each
+        copy = make(f"copy{i:03d}", f"portal{i}.id", WIRE, T0 + timedelta(minutes=i + 1))
+        find_reuse([copy], backend)
+    buckets = backend.postings[PARA_NS]
+    assert max(len(ids) for ids in buckets.values()) == MAX_BUCKET
+    last = reuse_for(backend, f"copy{MAX_BUCKET + 7:03d}")
+    assert "a-wire" in {link.other for link in last}  # the source is still found
+    assert {link.direction for link in last if link.other == "a-wire"} == {"copied_from"}

@@ -43,6 +43,7 @@ PARA_NS = "lsh_para"
 SKETCH_NS = "reuse_sketch"
 REWRITE = 0.6  # Dice over content words at or above which two paragraphs are one passage
 MAX_CANDIDATES = 30  # per article: a spam burst must not make every copy compare with all
+MAX_BUCKET = 32  # articles indexed per paragraph bucket (see find_reuse)
 MAX_LINKS = 200  # stored per article
 FETCH_GROUP = 500  # stored candidate articles held in memory at once
 
@@ -218,13 +219,24 @@ def find_reuse(
     signatures = {aid: sigs for aid, (_, sigs) in inputs.items()}
     # Re-ingested articles: their old buckets go, so stale paragraphs stop matching.
     index.remove({a.id: a for a in articles})
-    # One write for the batch's buckets and one read for all of them (not one per article and
-    # per paragraph): the same postings as inserting everything first and querying after.
-    index.insert((aid, sig) for aid, sigs in signatures.items() for _, sig in sigs)
+    # One read for all of the batch's buckets and one write (not one per article and per
+    # paragraph); the batch's own entries are added in memory, as if inserted before the read.
     keys = {aid: [index.keys(sig) for _, sig in sigs] for aid, sigs in signatures.items()}
     posted = backend.get_postings(
         PARA_NS, [k for per_sig in keys.values() for sig_keys in per_sig for k in sig_keys]
     )
+    stored = {k: len(ids) for k, ids in posted.items()}
+    new_pairs: dict[tuple[str, str], None] = {}
+    for aid, per_sig in keys.items():
+        for sig_keys in per_sig:
+            for k in sig_keys:
+                new_pairs[(k, aid)] = None
+    for k, aid in new_pairs:
+        posted.setdefault(k, []).append(aid)
+    # A bucket already holding MAX_BUCKET articles (a wire paragraph copied everywhere, a spam
+    # burst) takes no more: later copies still find those first ones, the source among them,
+    # and reading a bucket stays bounded however often its paragraph recurs.
+    backend.add_postings(PARA_NS, [p for p in new_pairs if stored.get(p[0], 0) < MAX_BUCKET])
     ranked_for: dict[str, list[str]] = {}
     for article in articles:
         counts: dict[str, int] = {}
