@@ -1156,9 +1156,39 @@ def _cut_run(
     return [(replace(r, start=r.start + base, end=r.end + base), list(role)) for r, role in shape]
 
 
+def _mark_outlets(
+    run: list[tuple[str, int, int]],
+    words: list[str],
+    kinds: list[str],
+    sizes: tuple[int, ...],
+    out: list[tuple[Ref, list[str]]],
+) -> None:
+    """Outlet names of the given word counts (longest first) among the run's words not yet
+    marked: each found one is marked and added to ``out`` as an organisation."""
+    from kabar.pipeline.metadata import lookup_outlet
+
+    k = 0
+    while k < len(run):
+        for size in sizes:
+            window = range(k, k + size)
+            if (
+                k + size <= len(run)
+                and words[k][:1].isupper()
+                and not any(kinds[x] for x in window)
+            ):
+                info = lookup_outlet(" ".join(words[k : k + size]))
+                if info is not None:
+                    for x in window:
+                        kinds[x] = "named"
+                    ref = Ref(run[k][1], run[k + size - 1][2], "ORG", info.name, outlet=True)
+                    out.append((ref, []))
+                    k += size - 1
+                    break
+        k += 1
+
+
 def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool) -> list:  # type: ignore[type-arg]
     """One capitalised run → [(Ref, role words before it)], offsets in ``text``."""
-    from kabar.pipeline.metadata import lookup_outlet
 
     lex = lexicon()
     out: list[tuple[Ref, list[str]]] = []
@@ -1182,19 +1212,7 @@ def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: b
     kinds = [""] * len(run)
     loc_heads = _loc_heads()
     # Outlets of several words first: "The Washington Post" is not Washington and a "Post".
-    k = 0
-    while k < len(run):
-        for size in (4, 3, 2):
-            if k + size <= len(run) and words[k][:1].isupper():
-                info = lookup_outlet(" ".join(words[k : k + size]))
-                if info is not None:
-                    for x in range(k, k + size):
-                        kinds[x] = "named"
-                    ref = Ref(run[k][1], run[k + size - 1][2], "ORG", info.name, outlet=True)
-                    out.append((ref, []))
-                    k += size - 1
-                    break
-        k += 1
+    _mark_outlets(run, words, kinds, (4, 3, 2), out)
     for a, b, entry in gazetteer().matches([w.lower() for w in words]):
         if any(kinds[x] for x in range(a, b)):
             continue
@@ -1221,24 +1239,7 @@ def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: b
                 run[a][1], run[b - 1][2], label, entry.name, metonym_of=entry.metonym_of or None
             )
             out.append((ref, []))
-    k = 0
-    while k < len(run):
-        for size in (4, 3, 2, 1):
-            window = range(k, k + size)
-            if (
-                k + size <= len(run)
-                and words[k][:1].isupper()
-                and not any(kinds[x] for x in window)
-            ):
-                info = lookup_outlet(" ".join(words[k : k + size]))
-                if info is not None:
-                    for x in window:
-                        kinds[x] = "named"
-                    ref = Ref(run[k][1], run[k + size - 1][2], "ORG", info.name, outlet=True)
-                    out.append((ref, []))
-                    k += size - 1
-                    break
-        k += 1
+    _mark_outlets(run, words, kinds, (4, 3, 2, 1), out)
     for k in range(len(run)):
         for size in (3, 2):
             if k + size <= len(run) and tuple(lowered[k : k + size]) in lex.roles:
