@@ -6,7 +6,11 @@ from collections import Counter
 from typing import Any
 
 from kabar.cluster.represent import dot, unit
-from kabar.cluster.summarise import summarise_article, summarise_story
+from kabar.cluster.summarise import (
+    no_digest,
+    summarise_article,
+    summarise_story,
+)
 from kabar.cluster.text import content_terms
 from kabar.cluster.timeline import build_timeline
 from kabar.models import Article, Story
@@ -54,7 +58,8 @@ def refresh_story(story: Story, articles: list[Article]) -> Story:
     story.entities = top_entities(arts)
     story.timeline = build_timeline(arts)
     if len(arts) == 1:
-        story.summary = arts[0].prepared("summarise", summarise_article)
+        ahead = arts[0].prepared("summarise", no_digest)
+        story.summary = ahead.summary if ahead is not None else summarise_article(arts[0])
     elif arts:
         story.summary = summarise_story(arts)
     return story

@@ -673,6 +673,37 @@ def summarise_article(article: Article, config: SummaryConfig | None = None) -> 
     return summarise_document(article_paragraphs(article), article.title, article.language, config)
 
 
+@dataclass(frozen=True)
+class ArticleDigest:
+    """What story summaries need of one article alone; a worker computes it ahead (the
+    ``summarise`` stage's ``prepare``), so the main process does not."""
+
+    summary: list[str]  # the article's own summary: what a one-article story shows
+    priors: list[float] | None  # learned in-article score of each sentence, flattened order
+
+
+def _in_article_scores(
+    model: SentenceModel, paragraphs: list[list[str]], title: str | None, language: str
+) -> list[float]:
+    probs = model.predict(sentence_features(paragraphs, title, language))
+    return list(probs / (probs.max() or 1.0))
+
+
+def digest_article(article: Article) -> ArticleDigest:
+    model = load_sentence_model()
+    paragraphs = article_paragraphs(article)
+    priors = None
+    # Without its own language the scores depend on the story's: computed there instead.
+    if model is not None and article.language and any(paragraphs):
+        priors = _in_article_scores(model, paragraphs, article.title, article.language)
+    return ArticleDigest(summarise_article(article), priors)
+
+
+def no_digest(_: Article) -> ArticleDigest | None:
+    """For ``Article.prepared``: None where no worker prepared the digest."""
+    return None
+
+
 def summarise_story(articles: list[Article], config: SummaryConfig | None = None) -> list[str]:
     """Multi-document summary of a story's articles, sentences in selection order. With the
     learned scorer, each sentence's in-article score replaces the fixed position prior."""
@@ -684,10 +715,12 @@ def summarise_story(articles: list[Article], config: SummaryConfig | None = None
         paragraphs = article_paragraphs(article)
         flat = [s for p in paragraphs for s in p]
         priors: list[float | None] = [None] * len(flat)
-        if model is not None and flat:
+        ahead = article.prepared("summarise", no_digest) if model is not None else None
+        if isinstance(ahead, ArticleDigest) and ahead.priors and len(ahead.priors) == len(flat):
+            priors = list(ahead.priors)
+        elif model is not None and flat:
             art_lang = article.language or lang or guess_language(" ".join(flat[:10]))
-            probs = model.predict(sentence_features(paragraphs, article.title, art_lang))
-            priors = list(probs / (probs.max() or 1.0))
+            priors = list(_in_article_scores(model, paragraphs, article.title, art_lang))
         for rank, text in enumerate(flat):
             sentences.append(Sentence(text, d, rank, article.id, priors[rank]))
     if not sentences:

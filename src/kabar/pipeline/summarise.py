@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kabar.cluster.stories import MEMORY, TOUCHED, get_stories
 from kabar.cluster.story_view import MAX_ARTICLES, refresh_story
-from kabar.cluster.summarise import summarise_article
+from kabar.cluster.summarise import digest_article
 from kabar.models import Article, Story
 from kabar.pipeline.registry import StageContext, stage
 
@@ -16,7 +16,7 @@ FETCH_GROUP = 500  # stored articles held in memory at once
     requires=("story",),
     provides=("summary",),
     scope="corpus",
-    prepare=summarise_article,  # most stories have one article: its summary is the story's
+    prepare=digest_article,  # one-article summary (most stories) and in-article scores
 )
 def summarise_stage(articles: list[Article], ctx: StageContext) -> list[Article]:
     """Refresh every story the batch touched from (at most 40 of) its articles."""
