@@ -553,14 +553,25 @@ def learned_summary(
     max_sentences: int | None = None,
 ) -> list[int]:
     """Indices (flattened order) of the sentences the learned scorer picks."""
+    return learned_picks(paragraphs, title, language, model, max_sentences)[0]
+
+
+def learned_picks(
+    paragraphs: Sequence[Sequence[str]],
+    title: str | None,
+    language: str,
+    model: SentenceModel,
+    max_sentences: int | None = None,
+) -> tuple[list[int], np.ndarray]:
+    """The picked indices and every sentence's probability (flattened order)."""
     paragraphs = head_sentences(paragraphs)
     sents = [s for p in paragraphs for s in p]
     if not sents:
-        return []
+        return [], np.zeros(0)
     feats, sim = _features_and_similarity(paragraphs, title, language)
     probs = model.predict(feats)
     lengths = [len(words(s)) for s in sents]
-    return model.select(probs, lengths, sim, max_sentences)
+    return model.select(probs, lengths, sim, max_sentences), probs
 
 
 def _prior(sentence: Sentence, cfg: SummaryConfig) -> float:
@@ -690,13 +701,20 @@ def _in_article_scores(
 
 
 def digest_article(article: Article) -> ArticleDigest:
-    model = load_sentence_model()
+    """The article's summary and in-article scores from one pass of the learned scorer
+    (what ``summarise_article`` and ``summarise_story`` would each compute)."""
+    cfg = SummaryConfig()
+    model = load_sentence_model() if cfg.learned else None
     paragraphs = article_paragraphs(article)
-    priors = None
+    flat = [s for p in paragraphs for s in p]
     # Without its own language the scores depend on the story's: computed there instead.
-    if model is not None and article.language and any(paragraphs):
-        priors = _in_article_scores(model, paragraphs, article.title, article.language)
-    return ArticleDigest(summarise_article(article), priors)
+    if model is None or not flat or not article.language:
+        return ArticleDigest(summarise_article(article), None)
+    picks, probs = learned_picks(
+        paragraphs, article.title, article.language, model, cfg.max_sentences
+    )
+    priors = list(probs / (probs.max() or 1.0))
+    return ArticleDigest([_display(flat[i], i) for i in picks], priors)
 
 
 def no_digest(_: Article) -> ArticleDigest | None:
