@@ -90,6 +90,14 @@ def plot(results: dict[str, Any]) -> Path | None:
     if all("articles_per_cpu_s" in r for r in runs):
         cpu = [1000 / r["articles_per_cpu_s"] for r in runs]
         ax.plot(stored, cpu, "s--", label="CPU ms/article")
+    for commit in sorted({r["commit"] for r in results.get("separate_runs", [])}):
+        pts = [r for r in results["separate_runs"] if r["commit"] == commit]
+        ax.plot(
+            [r["stored"] for r in pts],
+            [1000 / r["articles_per_cpu_s"] for r in pts],
+            "^:",
+            label=f"CPU ms/article, separate runs at {commit}",
+        )
     ax.set_xscale("log")
     ax.set_ylim(bottom=0)
     ax.set_xlabel("articles already stored")
