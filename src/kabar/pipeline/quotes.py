@@ -41,6 +41,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
+from kabar.cluster.text import stem as stem_word
 from kabar.lang import load_list, load_tsv
 from kabar.models import Article, Entity, Line, Quote, QuoteKind, Span
 from kabar.ner.lexicon import gazetteer, keywords, root_words, titles, word_table
@@ -979,20 +980,13 @@ def strip_titles(name: str) -> str:
 
 
 @cache
-def _stemmer() -> object:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return StemmerFactory().create_stemmer()
-
-
-@cache
 def _derived(word: str) -> bool:
     """An affixed form of another Indonesian root ("kepresidenan" ← presiden): not a name."""
     low = word.lower()
     if not low.isalpha() or len(low) < 6:
         return False
     try:
-        stem = _stemmer().stem(low)  # type: ignore[attr-defined]
+        stem = stem_word(low)
     except Exception:  # a stemmer failure must not stop the stage
         return False
     return stem != low and len(stem) >= 4 and stem in root_words()
@@ -1368,7 +1362,7 @@ def _passive_verb(word: str) -> bool:
     if not low.startswith("di") or not low.isalpha() or len(low) < 6:
         return False
     try:
-        stem = _stemmer().stem(low)  # type: ignore[attr-defined]
+        stem = stem_word(low)
     except Exception:  # a stemmer failure must not stop the stage
         return False
     return stem != low and len(stem) >= 3 and low not in lexicon().pronouns
