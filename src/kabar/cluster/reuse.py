@@ -218,7 +218,7 @@ def find_reuse(
     sketches = {aid: sk for aid, (sk, _) in inputs.items()}
     signatures = {aid: sigs for aid, (_, sigs) in inputs.items()}
     # Re-ingested articles: their old buckets go, so stale paragraphs stop matching.
-    index.remove({a.id: a for a in articles})
+    index.remove([a.id for a in articles])
     # One read for all of the batch's buckets and one write (not one per article and per
     # paragraph); the batch's own entries are added in memory, as if inserted before the read.
     keys = {aid: [index.keys(sig) for _, sig in sigs] for aid, sigs in signatures.items()}

@@ -693,11 +693,15 @@ class ArticleDigest:
     priors: list[float] | None  # learned in-article score of each sentence, flattened order
 
 
+def _relative(probs: np.ndarray) -> list[float]:
+    """Sentence probabilities over the article's best one: the in-article score."""
+    return list(probs / (probs.max() or 1.0))
+
+
 def _in_article_scores(
     model: SentenceModel, paragraphs: list[list[str]], title: str | None, language: str
 ) -> list[float]:
-    probs = model.predict(sentence_features(paragraphs, title, language))
-    return list(probs / (probs.max() or 1.0))
+    return _relative(model.predict(sentence_features(paragraphs, title, language)))
 
 
 def digest_article(article: Article) -> ArticleDigest:
@@ -713,8 +717,7 @@ def digest_article(article: Article) -> ArticleDigest:
     picks, probs = learned_picks(
         paragraphs, article.title, article.language, model, cfg.max_sentences
     )
-    priors = list(probs / (probs.max() or 1.0))
-    return ArticleDigest([_display(flat[i], i) for i in picks], priors)
+    return ArticleDigest([_display(flat[i], i) for i in picks], _relative(probs))
 
 
 def no_digest(_: Article) -> ArticleDigest | None:
@@ -738,7 +741,7 @@ def summarise_story(articles: list[Article], config: SummaryConfig | None = None
             priors = list(ahead.priors)
         elif model is not None and flat:
             art_lang = article.language or lang or guess_language(" ".join(flat[:10]))
-            priors = list(_in_article_scores(model, paragraphs, article.title, art_lang))
+            priors = _in_article_scores(model, paragraphs, article.title, art_lang)
         for rank, text in enumerate(flat):
             sentences.append(Sentence(text, d, rank, article.id, priors[rank]))
     if not sentences:
