@@ -979,7 +979,7 @@ def strip_titles(name: str) -> str:
     return " ".join(words)
 
 
-@cache
+@lru_cache(maxsize=_MEMO_SIZE)  # keyed by word: bounded, a long crawl meets unbounded vocabulary
 def _derived(word: str) -> bool:
     """An affixed form of another Indonesian root ("kepresidenan" ← presiden): not a name."""
     low = word.lower()
@@ -1355,7 +1355,7 @@ def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: b
     return out
 
 
-@cache
+@lru_cache(maxsize=_MEMO_SIZE)
 def _passive_verb(word: str) -> bool:
     """A di- passive of a verb ("diterima", "ditemui"), not "di" words that are roots."""
     low = word.lower()
