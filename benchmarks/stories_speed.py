@@ -18,6 +18,7 @@ import json
 import os
 import random
 import resource
+import sqlite3
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -64,11 +65,30 @@ def synthetic(k: int, pool: list[str], rng: random.Random, start: datetime) -> A
     )
 
 
-def run_batch(articles: list[Article], ctx: StageContext) -> None:
+STAGES = ("fingerprint", "reuse", "cluster", "store")
+
+
+def run_batch(
+    articles: list[Article], ctx: StageContext, cpu: dict[str, float] | None = None
+) -> None:
+    """The three story stages and the write, adding each one's CPU seconds to ``cpu``."""
+    clock = time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.process_time()
+        if cpu is not None:
+            cpu[name] = cpu.get(name, 0.0) + now - clock
+        clock = now
+
     arts = [fingerprint_stage(a, ctx) for a in articles]
+    lap("fingerprint")
     arts = reuse_stage(arts, ctx)
+    lap("reuse")
     arts = cluster_stage(arts, ctx)
+    lap("cluster")
     ctx.store.put_articles(arts)  # type: ignore[union-attr]
+    lap("store")
 
 
 PLOT = Path(__file__).parent / "plots" / "stories-scale.png"
@@ -117,6 +137,16 @@ def main() -> None:
     parser.add_argument("--probe", type=int, default=1000)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--plot-only", action="store_true", help="redraw from the JSON")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="copy the filled store (before each probe) to DIR/stored-<n>.db, for later probes",
+    )
+    parser.add_argument(
+        "--start-from",
+        type=Path,
+        help="begin with a copy of a store kept by --keep instead of an empty one",
+    )
     args = parser.parse_args()
     if args.plot_only:
         print(plot(json.loads(OUT.read_text())))
@@ -130,10 +160,14 @@ def main() -> None:
         "runs": [],
     }
     with tempfile.TemporaryDirectory() as tmp:
-        store = open_store(f"sqlite:///{tmp}/bench.db")
+        db_path = Path(tmp) / "bench.db"
+        if args.start_from:
+            with sqlite3.connect(args.start_from) as src, sqlite3.connect(db_path) as dst:
+                src.backup(dst)
+        store = open_store(f"sqlite:///{db_path}")
         store.migrate()
         ctx = StageContext(store=store)
-        stored = 0
+        stored = store.count_articles() if args.start_from else 0
         fill_start = time.perf_counter()
         for size in sorted(args.sizes):
             while stored < size:
@@ -141,10 +175,18 @@ def main() -> None:
                 run_batch([synthetic(stored + i, pool, rng, start) for i in range(n)], ctx)
                 stored += n
             fill_rate = stored / (time.perf_counter() - fill_start)
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                with (
+                    sqlite3.connect(db_path) as src,
+                    sqlite3.connect(args.keep / f"stored-{size}.db") as dst,
+                ):
+                    src.backup(dst)
             probe = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+            per_stage: dict[str, float] = {}
             t, cpu = time.perf_counter(), time.process_time()
             for i in range(0, len(probe), args.batch):
-                run_batch(probe[i : i + args.batch], ctx)
+                run_batch(probe[i : i + args.batch], ctx, per_stage)
             rate = len(probe) / (time.perf_counter() - t)
             cpu_rate = len(probe) / max(time.process_time() - cpu, 1e-9)
             stored += len(probe)
@@ -154,6 +196,9 @@ def main() -> None:
                     "articles_per_s": round(rate, 1),
                     "articles_per_cpu_s": round(cpu_rate, 1),
                     "fill_articles_per_s": round(fill_rate, 1),
+                    "cpu_ms_per_article": {
+                        k: round(1000 * per_stage.get(k, 0.0) / len(probe), 2) for k in STAGES
+                    },
                     "load_avg_1m": round(os.getloadavg()[0], 2),
                     "peak_rss_mb": round(
                         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
@@ -162,7 +207,8 @@ def main() -> None:
             )
             print(
                 f"{size:>7} stored: {rate:.1f} articles/s, {cpu_rate:.1f} per CPU-s"
-                f" (fill {fill_rate:.1f}/s)",
+                f" (fill {fill_rate:.1f}/s); CPU ms/article "
+                + ", ".join(f"{k} {1000 * per_stage.get(k, 0.0) / len(probe):.1f}" for k in STAGES),
                 flush=True,
             )
             # a long run keeps what it measured: write after every checkpoint
