@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from kabar.cluster import represent
-from kabar.cluster.represent import DocFreq, Vector, dot, top_terms, unit
+from kabar.cluster.docfreq import StoredDocFreq
+from kabar.cluster.represent import Vector, dot, top_terms, unit
 from kabar.cluster.state import MemoryState, StateBackend
 from kabar.models import Article
 
@@ -289,11 +290,9 @@ class OnlineClusterer:
         self.backend: StateBackend = backend if backend is not None else MemoryState()
         self.config = config or ClusterConfig()
         self.ns, self.terms_ns = namespace, terms_namespace
-        state = self.backend.get_state(self.ns, ["df", INDEX_KEY])
-        blob = state.get("df")
-        self.df = DocFreq.from_bytes(blob) if blob else DocFreq()
-        if state.get(INDEX_KEY) != INDEX_VERSION:
-            self._rebuild_index(fresh=blob is None)
+        self.df = StoredDocFreq(self.backend, self.ns)
+        if self.backend.get_state(self.ns, [INDEX_KEY]).get(INDEX_KEY) != INDEX_VERSION:
+            self._rebuild_index(fresh=not self.df.existed)
         self.stories: dict[str, StoryState] = {}
         self.docs: dict[str, DocState] = {}
         self.dirty_stories: set[str] = set()
@@ -367,6 +366,15 @@ class OnlineClusterer:
         return out
 
     # --- the algorithm ---------------------------------------------------------------------
+    def prefetch(self, articles: Iterable[Article]) -> None:
+        """Read the document frequencies of a whole batch's features in one query."""
+        keys: set[str] = set()
+        for article in articles:
+            feats = article.prepared("cluster", represent.extract)
+            article.set_prepared("cluster", feats)  # computed once, also for vectorise
+            keys |= feats.keys()
+        self.df.need(keys)
+
     def vectorise(self, article: Article, learn: bool = True) -> Vector:
         feats = article.prepared("cluster", represent.extract)  # a worker may have done it
         if learn:
@@ -807,7 +815,7 @@ class OnlineClusterer:
     def flush(self) -> None:
         """Write changed stories, articles, the index and the frequencies back."""
         b = self.backend
-        b.put_state(self.ns, [("df", self.df.to_bytes())])
+        self.df.flush()
         b.put_state(
             self.ns, [(f"doc:{a}", self.docs[a].to_bytes()) for a in sorted(self.dirty_docs)]
         )

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from kabar.cluster.docfreq import rows_namespace
 from kabar.cluster.minhash import ARTICLE_BANDS, LSHIndex
 from kabar.cluster.online import ClusterConfig, OnlineClusterer
 from kabar.cluster.state import StateBackend, backend_for
@@ -66,6 +67,7 @@ def assign_stories(
     clusterer = OnlineClusterer(
         backend, config or ClusterConfig(**cache.get("kabar.cluster.config", {}))
     )
+    clusterer.prefetch(live)
     for article in live:
         dup = find_duplicate(backend, article) if (article.fingerprint or article.minhash) else None
         article.story_id = clusterer.add(article, dup)
@@ -136,6 +138,7 @@ def rebuild_stories(store: Any, batch: int = 500) -> int:
         store.delete_stories(old)
     for ns in ("cluster", "storyline"):
         store.delete_state(ns)
+        store.delete_state(rows_namespace(ns))
     for ns in ("story_terms", "storyline_terms", FP_NS, LSH_NS):
         store.delete_postings(ns)
     keys = []
