@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,11 +11,15 @@ import pytest
 from kabar.cluster.rouge import rouge, rouge_n, tokenize
 from kabar.cluster.summarise import (
     FEATURES,
+    LENGTH_FEATURES,
     MAX_DOC_SENTENCES,
     SentenceModel,
     SummaryConfig,
+    TrainingDoc,
     fit_sentence_model,
     head_sentences,
+    learned_summary,
+    length_candidates,
     load_sentence_model,
     select_by_budget,
     sentence_features,
@@ -22,6 +27,7 @@ from kabar.cluster.summarise import (
     summarise_article,
     summarise_sentences,
     summarise_story,
+    train_summariser,
 )
 from kabar.models import Article, Line, LineKind
 
@@ -138,13 +144,56 @@ def test_select_by_budget_fills_budget_and_skips_copies() -> None:
     sim[0, 1] = sim[1, 0] = 0.95
     assert select_by_budget(scores, lengths, 35, sim) == [0, 2]
     assert select_by_budget(scores, lengths, 100, max_sentences=3) == [0, 1, 2]
-    # Confident sentences join past the budget (up to twice it); weak ones never join.
-    assert select_by_budget(scores, lengths, 35, sure_score=0.75) == [0, 1]
-    assert select_by_budget(scores, lengths, 35, sure_score=0.65) == [0, 1, 2]
-    assert select_by_budget(scores, lengths, 20, sure_score=0.05) == [0, 1]  # 2x budget
-    assert select_by_budget(scores, lengths, 30, sure_score=0.5) == [0, 1, 2]
-    assert select_by_budget(scores, lengths, 100, min_score=0.5) == [0, 1, 2]
-    assert select_by_budget(np.array([0.05, 0.01]), [10, 10], 100, min_score=0.5) == [0]
+    assert select_by_budget(scores, [20, 0, 20, 20], 35) == [0, 2]  # empty sentences skipped
+
+
+def test_length_candidates_rows() -> None:
+    probs = np.array([0.2, 0.9, 0.5, 0.7, 0.1])
+    tokens = [["a", "b"], ["c", "d", "e"], [], ["c", "f"], ["g"]]
+    sim = np.eye(5)
+    sim[1, 4] = sim[4, 1] = 0.9  # 4 copies 1
+    order, rows = length_candidates(probs, tokens, sim)
+    assert order == [1, 3, 0]  # best first; the empty sentence and the copy skipped
+    assert rows.shape == (3, len(LENGTH_FEATURES))
+    col = {name: j for j, name in enumerate(LENGTH_FEATURES)}
+    assert list(rows[:, col["sentences"]]) == [1, 2, 3]
+    assert list(rows[:, col["words"]]) == [3, 5, 7]
+    assert rows[:, col["score_sum"]] == pytest.approx([0.9, 1.6, 1.8])
+    assert rows[:, col["next_score"]] == pytest.approx([0.7, 0.2, 0.0])
+    assert list(rows[:, col["next_words"]]) == [2, 2, 0]
+    assert rows[1, col["distinct_word_share"]] == pytest.approx(4 / 5)  # "c" twice
+    assert rows[2, col["word_weighted_score_sum"]] == pytest.approx(0.9 * 3 + 0.7 * 2 + 0.2 * 2)
+    assert length_candidates(probs, tokens, sim, max_sentences=2)[0] == [1, 3]
+    assert length_candidates(np.zeros(0), [])[1].shape == (0, len(LENGTH_FEATURES))
+
+
+def _stump(feature: int, threshold: float, low: float, high: float) -> dict[str, list]:
+    return {
+        "feature": [feature, 0, 0],
+        "threshold": [threshold, 0.0, 0.0],
+        "left": [1, 0, 0],
+        "right": [2, 0, 0],
+        "value": [0.0, low, high],
+    }
+
+
+def test_length_model_picks_the_best_scored_length() -> None:
+    col = {name: j for j, name in enumerate(LENGTH_FEATURES)}
+    # Two stumps: more than one sentence +1, more than 45 words -2: two 20-word sentences win.
+    model = SentenceModel(
+        features=list(FEATURES),
+        baseline=0.0,
+        trees=[_stump(0, 0.5, 0.0, 0.0)],
+        length_trees=[_stump(col["sentences"], 1.5, 0, 1), _stump(col["words"], 45, 0, -2)],
+    )
+    probs = np.array([0.3, 0.9, 0.6, 0.8])
+    tokens = [["kata"] * 20] * 4
+    assert model.select(probs, tokens) == [1, 3]
+    assert model.select(probs, tokens, max_sentences=1) == [1]
+    # Without length trees: the word budget.
+    model.length_trees = []
+    model.budget_words = 50
+    assert model.select(probs, tokens) == [1, 2, 3]
 
 
 def _doc() -> list[list[str]]:
@@ -175,19 +224,22 @@ def test_exported_trees_match_and_round_trip() -> None:
     x = rng.random((400, len(FEATURES)))
     y = (x[:, 0] + 0.2 * rng.random(400) > 0.7).astype(int)
     model = fit_sentence_model(x, y, budget_words=50)
-    model.min_prob, model.sure_prob = 0.1, 0.6
+    model.length_trees = [_stump(1, 40.0, 0.5, -0.5)]
     probs = model.predict(x)
     assert ((probs >= 0) & (probs <= 1)).all()
     assert probs[y == 1].mean() > probs[y == 0].mean()
     again = SentenceModel.from_json(json.loads(json.dumps(model.to_json())))
     assert np.allclose(again.predict(x), probs)
-    assert (again.budget_words, again.min_prob, again.sure_prob) == (50, 0.1, 0.6)
+    assert again.budget_words == 50 and again.length_trees == model.length_trees
+    stale = {**model.to_json(), "length_features": ["words"]}
+    with pytest.raises(ValueError):
+        SentenceModel.from_json(stale)
 
 
 def test_shipped_model_prefers_the_lead() -> None:
     model = load_sentence_model()
     assert model is not None, "src/kabar/models/summary_sentences.json is missing or stale"
-    assert 30 <= model.budget_words <= 100
+    assert 30 <= model.budget_words <= 100 and model.length_trees
     probs = model.predict(sentence_features(_doc(), "Pasar murah di Lembah Hijau", "id"))
     assert probs.argmax() == 0
     assert probs[4] < probs[0]  # the off-topic closing line
@@ -228,3 +280,26 @@ def test_long_page_is_bounded() -> None:
     for learned in (True, False):
         picked = summarise_sentences(page, "Banjir", "id", SummaryConfig(learned=learned))
         assert picked and max(picked) < MAX_DOC_SENTENCES
+
+
+def test_trained_length_model_varies_the_length_and_beats_lead3(shared_dir: Path) -> None:
+    from kabar.cluster.rouge import rouge_n
+    from kabar.eval.summary import load
+
+    docs = load(shared_dir / "data" / "summarization" / "indosum" / "dev.01.jsonl")
+    train, held = docs[:150], docs[150:250]
+    model = train_summariser(
+        [TrainingDoc(d["paragraphs"], d["title"], d["labels"], d["summary"]) for d in train]
+    )
+    assert model.length_trees and len(model.trees) == 200
+    picks = [learned_summary(d["paragraphs"], d["title"], "id", model, 6) for d in held]
+    counts = {len(p) for p in picks}
+    assert len(counts) >= 3 and min(counts) >= 1 and max(counts) <= 6
+    ours = np.mean(
+        [
+            rouge_n([d["sentences"][j] for j in p], d["summary"])
+            for p, d in zip(picks, held, strict=True)
+        ]
+    )
+    lead3 = np.mean([rouge_n(d["sentences"][:3], d["summary"]) for d in held])
+    assert ours > lead3 + 0.02

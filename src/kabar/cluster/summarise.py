@@ -17,10 +17,13 @@ before ranking so a wire story copied ten times does not win by repetition.
 Learned single-document scorer (``models/summary_sentences.json``, trained by
 ``src/kabar/models/train_summary.py`` on IndoSum's oracle labels): gradient-boosted trees over
 position, length, quote/speech cues, centrality and headline/document similarity of each
-sentence and its neighbours. Sentences are taken best first until a word budget (learned
-with the model) is met, so a short lead gets company and a long one stands alone; an
-agency dateline ("Jakarta, Kantor Berita --") is cut from the first sentence. The same
-scores replace the fixed position prior inside each article of a story.
+sentence and its neighbours. How many of the best sentences to show (1 to 6) is chosen
+per article by a second, small set of trees that scores each candidate length (words so
+far, scores of the last taken and the next sentence, repeated words, ...), fitted to the
+candidates' ROUGE-1 on out-of-fold scores, so a short lead gets company and a long, sure
+one stands alone; an agency dateline ("Jakarta, Kantor Berita --") is cut from the first
+sentence. The same sentence scores replace the fixed position prior inside each article
+of a story.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ class SummaryConfig:
     min_words: int = 5
     duplicate: float = 0.8  # cosine at which two sentences are one
     learned: bool = True  # use the shipped sentence scorer when it loads
-    max_sentences: int = 6  # cap on a budgeted single-document summary
+    max_sentences: int = 6  # cap on a single-document summary (in sentences)
 
 
 @dataclass
@@ -277,122 +280,60 @@ def _features_and_similarity(
     return np.nan_to_num(out), sim
 
 
-@dataclass
-class SentenceModel:
-    """Boosted regression trees (log-odds), evaluated with numpy; no scikit-learn at run time."""
-
-    features: list[str]
-    baseline: float
-    trees: list[dict[str, list[Any]]]
-    budget_words: int = 60
-    # Confidence-aware length: below ``min_prob`` a sentence never joins (after the first);
-    # at or above ``sure_prob`` it joins even past the budget (up to twice the budget).
-    min_prob: float = 0.0
-    sure_prob: float = 2.0
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """Probability that each row (sentence) belongs in the summary."""
-        if x.shape[0] == 0:
-            return np.zeros(0)
-        feat, thr, left, right, value = self._arrays()
-        trees = np.arange(feat.shape[0])[None, :]
-        rows = np.arange(x.shape[0])[:, None]
-        # Walk every tree at once, one level per step (a handful of numpy calls per article
-        # instead of a few per tree).
-        node = np.zeros((x.shape[0], feat.shape[0]), dtype=int)
-        while True:
-            child_left = left[trees, node]
-            inner = child_left != 0  # leaves have no children (the root is node 0)
-            if not inner.any():
-                break
-            go_left = x[rows, feat[trees, node]] <= thr[trees, node]
-            node = np.where(inner, np.where(go_left, child_left, right[trees, node]), node)
-        logit = self.baseline + value[trees, node].sum(axis=1)
-        return 1.0 / (1.0 + np.exp(-logit))
-
-    def _arrays(self) -> tuple[np.ndarray, ...]:
-        """The trees as (tree, node) arrays padded to the widest tree, built once per model."""
-        cached = self.__dict__.get("_tree_arrays")
-        if cached is None or cached[0].shape[0] != len(self.trees):
-            width = max((len(t["left"]) for t in self.trees), default=1)
-            arrays = []
-            for key, dtype in (
-                ("feature", int),
-                ("threshold", float),
-                ("left", int),
-                ("right", int),
-                ("value", float),
-            ):
-                out = np.zeros((len(self.trees), width), dtype=dtype)
-                for k, tree in enumerate(self.trees):
-                    out[k, : len(tree[key])] = tree[key]
-                arrays.append(out)
-            cached = tuple(arrays)
-            self.__dict__["_tree_arrays"] = cached
-        return cached
-
-    def select(
-        self,
-        probs: np.ndarray,
-        lengths: Sequence[int],
-        sim: np.ndarray | None = None,
-        max_sentences: int | None = None,
-    ) -> list[int]:
-        """The summary's sentence indices (document order) under this model's length rule."""
-        return select_by_budget(
-            probs,
-            lengths,
-            self.budget_words,
-            sim,
-            max_sentences=max_sentences,
-            min_score=self.min_prob,
-            sure_score=self.sure_prob,
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "features": self.features,
-            "baseline": self.baseline,
-            "budget_words": self.budget_words,
-            "min_prob": self.min_prob,
-            "sure_prob": self.sure_prob,
-            "meta": self.meta,
-            "trees": self.trees,
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SentenceModel:
-        return cls(
-            features=list(data["features"]),
-            baseline=float(data["baseline"]),
-            trees=list(data["trees"]),
-            budget_words=int(data.get("budget_words", 60)),
-            min_prob=float(data.get("min_prob", 0.0)),
-            sure_prob=float(data.get("sure_prob", 2.0)),
-            meta=dict(data.get("meta", {})),
-        )
+# Features of one candidate summary: the best-scored k sentences (near-copies skipped). The
+# length model scores each k; the argmax is the summary. Counts are words of the shown text.
+LENGTH_FEATURES: tuple[str, ...] = (
+    "sentences",
+    "words",
+    "score_sum",
+    "last_score",
+    "next_score",
+    "last_words",
+    "next_words",
+    "distinct_word_share",
+    "sentences_in_doc",
+    "first_score",
+    "word_weighted_score_sum",
+)
 
 
-def fit_sentence_model(
-    x: np.ndarray, y: np.ndarray, budget_words: int = 60, seed: int = 0
-) -> SentenceModel:
-    """Gradient-boosted trees on sentence rows (scikit-learn, a training-time tool here),
-    exported to plain lists so the shipped model is a JSON file."""
-    from sklearn.ensemble import HistGradientBoostingClassifier
+def _tree_arrays(trees: Sequence[dict[str, list[Any]]]) -> tuple[np.ndarray, ...]:
+    """Trees as (tree, node) arrays padded to the widest tree."""
+    width = max((len(t["left"]) for t in trees), default=1)
+    arrays = []
+    for key, dtype in (
+        ("feature", int),
+        ("threshold", float),
+        ("left", int),
+        ("right", int),
+        ("value", float),
+    ):
+        out = np.zeros((len(trees), width), dtype=dtype)
+        for k, tree in enumerate(trees):
+            out[k, : len(tree[key])] = tree[key]
+        arrays.append(out)
+    return tuple(arrays)
 
-    model = HistGradientBoostingClassifier(
-        max_iter=200,
-        learning_rate=0.05,
-        max_leaf_nodes=15,
-        early_stopping=False,
-        random_state=seed,
-    )
-    from threadpoolctl import threadpool_limits
 
-    # One thread: on a small shared machine OpenMP's spinning threads cost more than they give.
-    with threadpool_limits(limits=1):
-        model.fit(x, y)
+def _tree_sum(arrays: tuple[np.ndarray, ...], x: np.ndarray) -> np.ndarray:
+    """Sum of the trees' leaf values for each row of ``x``. Every tree is walked at once, one
+    level per step (a handful of numpy calls per article instead of a few per tree)."""
+    feat, thr, left, right, value = arrays
+    trees = np.arange(feat.shape[0])[None, :]
+    rows = np.arange(x.shape[0])[:, None]
+    node = np.zeros((x.shape[0], feat.shape[0]), dtype=int)
+    while True:
+        child_left = left[trees, node]
+        inner = child_left != 0  # leaves have no children (the root is node 0)
+        if not inner.any():
+            break
+        go_left = x[rows, feat[trees, node]] <= thr[trees, node]
+        node = np.where(inner, np.where(go_left, child_left, right[trees, node]), node)
+    return value[trees, node].sum(axis=1)
+
+
+def _export_trees(model: Any) -> list[dict[str, list[Any]]]:
+    """A fitted scikit-learn HistGradientBoosting model's trees as plain lists."""
     trees = []
     for (predictor,) in model._predictors:
         nodes = predictor.nodes
@@ -406,12 +347,164 @@ def fit_sentence_model(
                 "value": np.round(np.where(leaf, nodes["value"], 0.0), 6).tolist(),
             }
         )
+    return trees
+
+
+@dataclass
+class SentenceModel:
+    """Boosted regression trees (log-odds), evaluated with numpy; no scikit-learn at run time.
+    ``length_trees`` (optional) score candidate summary lengths; without them the summary
+    is the best sentences up to ``budget_words``."""
+
+    features: list[str]
+    baseline: float
+    trees: list[dict[str, list[Any]]]
+    budget_words: int = 60
+    length_trees: list[dict[str, list[Any]]] = field(default_factory=list)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Probability that each row (sentence) belongs in the summary."""
+        if x.shape[0] == 0:
+            return np.zeros(0)
+        logit = self.baseline + _tree_sum(self._arrays("trees"), x)
+        return 1.0 / (1.0 + np.exp(-logit))
+
+    def _arrays(self, name: str) -> tuple[np.ndarray, ...]:
+        """``_tree_arrays`` of one tree list, built once per model."""
+        trees = getattr(self, name)
+        key = f"_{name}_arrays"
+        cached = self.__dict__.get(key)
+        if cached is None or cached[0].shape[0] != len(trees):
+            cached = _tree_arrays(trees)
+            self.__dict__[key] = cached
+        return cached
+
+    def select(
+        self,
+        probs: np.ndarray,
+        tokens: Sequence[Sequence[str]],
+        sim: np.ndarray | None = None,
+        max_sentences: int | None = None,
+    ) -> list[int]:
+        """The summary's sentence indices (document order): the candidate length the length
+        model scores best, else the word budget. ``tokens``: each sentence's shown words."""
+        if not self.length_trees:
+            lengths = [len(t) for t in tokens]
+            return select_by_budget(
+                probs, lengths, self.budget_words, sim, max_sentences=max_sentences
+            )
+        order, feats = length_candidates(probs, tokens, sim, max_sentences=max_sentences)
+        if not order:
+            return []
+        best = int(np.argmax(_tree_sum(self._arrays("length_trees"), feats)))
+        return sorted(order[: best + 1])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": self.features,
+            "length_features": list(LENGTH_FEATURES),
+            "baseline": self.baseline,
+            "budget_words": self.budget_words,
+            "meta": self.meta,
+            "trees": self.trees,
+            "length_trees": self.length_trees,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SentenceModel:
+        length_trees = list(data.get("length_trees", []))
+        if length_trees and tuple(data.get("length_features", ())) != LENGTH_FEATURES:
+            raise ValueError("length model built for other features")
+        return cls(
+            features=list(data["features"]),
+            baseline=float(data["baseline"]),
+            trees=list(data["trees"]),
+            budget_words=int(data.get("budget_words", 60)),
+            length_trees=length_trees,
+            meta=dict(data.get("meta", {})),
+        )
+
+
+def _fit_boosted(x: np.ndarray, y: np.ndarray, classify: bool, seed: int, **params: Any) -> Any:
+    """Scikit-learn histogram boosting (a training-time tool here), on one thread: on a small
+    shared machine OpenMP's spinning threads cost more than they give."""
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+    from threadpoolctl import threadpool_limits
+
+    kind = HistGradientBoostingClassifier if classify else HistGradientBoostingRegressor
+    model = kind(learning_rate=0.05, early_stopping=False, random_state=seed, **params)
+    with threadpool_limits(limits=1):
+        model.fit(x, y)
+    return model
+
+
+def fit_sentence_model(
+    x: np.ndarray, y: np.ndarray, budget_words: int = 60, seed: int = 0
+) -> SentenceModel:
+    """Gradient-boosted trees on sentence rows, exported to plain lists so the shipped model
+    is a JSON file."""
+    model = _fit_boosted(x, y, True, seed, max_iter=200, max_leaf_nodes=15)
     return SentenceModel(
         features=list(FEATURES),
         baseline=float(np.ravel(model._baseline_prediction)[0]),
-        trees=trees,
+        trees=_export_trees(model),
         budget_words=budget_words,
     )
+
+
+def fit_length_model(x: np.ndarray, y: np.ndarray, seed: int = 0) -> list[dict[str, list[Any]]]:
+    """Trees scoring candidate lengths (rows: ``LENGTH_FEATURES``) by ROUGE-1; ``y`` should be
+    centred per article, since only each article's argmax matters. Small and few trees:
+    about 4,000 rows from 750 articles."""
+    model = _fit_boosted(x, y, False, seed, max_iter=100, max_leaf_nodes=7, min_samples_leaf=40)
+    return _export_trees(model)
+
+
+def length_candidates(
+    probs: np.ndarray,
+    tokens: Sequence[Sequence[str]],
+    sim: np.ndarray | None = None,
+    duplicate: float = 0.8,
+    max_sentences: int | None = None,
+) -> tuple[list[int], np.ndarray]:
+    """Sentences best first (empty ones and near-copies of a better one skipped, at most
+    ``max_sentences``), and one ``LENGTH_FEATURES`` row per prefix of that order."""
+    cap = max_sentences or MAX_LENGTH_CANDIDATES
+    order: list[int] = []
+    for j in np.argsort(-probs, kind="stable"):
+        if len(order) == cap:
+            break
+        if not tokens[j] or (sim is not None and any(sim[j, c] >= duplicate for c in order)):
+            continue
+        order.append(int(j))
+    rows = []
+    total = 0
+    score_sum = weighted = 0.0
+    seen: set[str] = set()
+    for k, j in enumerate(order):
+        n_words = len(tokens[j])
+        total += n_words
+        score_sum += probs[j]
+        weighted += probs[j] * n_words
+        seen.update(tokens[j])
+        nxt = order[k + 1] if k + 1 < len(order) else None
+        rows.append(
+            [
+                k + 1,
+                total,
+                score_sum,
+                probs[j],
+                probs[nxt] if nxt is not None else 0.0,
+                n_words,
+                len(tokens[nxt]) if nxt is not None else 0,
+                len(seen) / total,
+                len(probs),
+                probs[order[0]],
+                weighted,
+            ]
+        )
+    return order, np.array(rows, dtype=float).reshape(len(rows), len(LENGTH_FEATURES))
 
 
 @dataclass
@@ -427,32 +520,30 @@ class TrainingDoc:
 
 
 BUDGET_CANDIDATES = tuple(range(40, 85, 5))
-MIN_PROB_CANDIDATES = (0.0, 0.1, 0.2)
-SURE_PROB_CANDIDATES = (2.0, 0.7, 0.5, 0.4)  # 2.0: never past the budget
+MAX_LENGTH_CANDIDATES = 6  # longest candidate summary, in sentences
 
 
 def train_summariser(
-    docs: Sequence[TrainingDoc], inner_folds: int = 3, seed: int = 0, max_sentences: int = 6
+    docs: Sequence[TrainingDoc],
+    inner_folds: int = 3,
+    seed: int = 0,
+    max_sentences: int = MAX_LENGTH_CANDIDATES,
 ) -> SentenceModel:
-    """Fit the sentence scorer on ``docs``; the length rule (word budget, ``min_prob``,
-    ``sure_prob``) is chosen by ROUGE-1 (clean protocol) on out-of-fold scores *within*
-    ``docs``, so no evaluation text is looked at."""
+    """Fit the sentence scorer on ``docs``, then the length model on out-of-fold scores
+    *within* ``docs`` (inner ``inner_folds``-fold split): each candidate length of each
+    article is a row, its target the ROUGE-1 (clean protocol) of that candidate minus the
+    article's mean over its candidates. The fallback word budget is chosen on the same
+    scores. No evaluation text is looked at."""
     from kabar.cluster.rouge import rouge_n
 
     feats, sims = zip(
         *(_features_and_similarity(d.paragraphs, d.title, d.language) for d in docs), strict=True
     )
     labels = [np.asarray(d.labels, dtype=int) for d in docs]
-    sents = [[s for p in d.paragraphs for s in p] for d in docs]
-    lengths = [[len(words(s)) for s in ss] for ss in sents]
+    shown = [shown_sentences(d.paragraphs) for d in docs]
+    tokens = [[words(s) for s in ss] for ss in shown]
     fold_of = np.arange(len(docs)) % inner_folds
-    rules = [
-        (b, lo, hi)
-        for b in BUDGET_CANDIDATES
-        for lo in MIN_PROB_CANDIDATES
-        for hi in SURE_PROB_CANDIDATES
-    ]
-    totals = dict.fromkeys(rules, 0.0)
+    oof: list[np.ndarray] = [np.zeros(0)] * len(docs)
     for f in range(inner_folds):
         train = [i for i in range(len(docs)) if fold_of[i] != f]
         model = fit_sentence_model(
@@ -462,28 +553,37 @@ def train_summariser(
         )
         held = [i for i in range(len(docs)) if fold_of[i] == f]
         for i, probs in zip(held, _predict_many(model, [feats[i] for i in held]), strict=True):
-            seen: dict[tuple[int, ...], float] = {}  # many rules pick the same sentences
-            for rule in rules:
-                picked = tuple(
-                    select_by_budget(
-                        probs, lengths[i], rule[0], sims[i], 0.8, max_sentences, rule[1], rule[2]
-                    )
-                )
-                if picked not in seen:
-                    hyp = [_display(sents[i][j], j) for j in picked]
-                    seen[picked] = rouge_n(hyp, docs[i].reference, 1, "clean")
-                totals[rule] += seen[picked]
-    # Ties go to the plainer rule (earlier in the grid).
-    best = max(rules, key=lambda r: (round(totals[r], 9), -rules.index(r)))
-    model = fit_sentence_model(np.vstack(feats), np.concatenate(labels), best[0], seed)
-    model.min_prob, model.sure_prob = best[1], best[2]
-    plain = {b: totals[(b, 0.0, 2.0)] for b in BUDGET_CANDIDATES}
+            oof[i] = probs
+    seen: dict[tuple[int, tuple[int, ...]], float] = {}  # one ROUGE per distinct pick
+
+    def score(i: int, picked: Sequence[int]) -> float:
+        key = (i, tuple(sorted(picked)))
+        if key not in seen:
+            seen[key] = rouge_n([shown[i][j] for j in key[1]], docs[i].reference, 1, "clean")
+        return seen[key]
+
+    budget_total = dict.fromkeys(BUDGET_CANDIDATES, 0.0)
+    rows, targets = [], []
+    for i, probs in enumerate(oof):
+        lengths = [len(t) for t in tokens[i]]
+        for b in BUDGET_CANDIDATES:
+            budget_total[b] += score(
+                i, select_by_budget(probs, lengths, b, sims[i], 0.8, max_sentences)
+            )
+        order, x = length_candidates(probs, tokens[i], sims[i], max_sentences=max_sentences)
+        if order:
+            y = np.array([score(i, order[: k + 1]) for k in range(len(order))])
+            rows.append(x)
+            targets.append(y - y.mean())
+    # Ties go to the smaller budget.
+    budget = max(BUDGET_CANDIDATES, key=lambda b: (round(budget_total[b], 9), -b))
+    model = fit_sentence_model(np.vstack(feats), np.concatenate(labels), budget, seed)
+    model.length_trees = fit_length_model(np.vstack(rows), np.concatenate(targets), seed)
     model.meta = {
         "documents": len(docs),
         "sentences": int(sum(len(x) for x in labels)),
-        "rule_rouge1_clean_oof": round(100 * totals[best] / len(docs), 2),
-        "budget_only_rouge1_clean_oof": {
-            str(b): round(100 * v / len(docs), 2) for b, v in plain.items()
+        "budget_rouge1_clean_oof": {
+            str(b): round(100 * v / len(docs), 2) for b, v in budget_total.items()
         },
     }
     return model
@@ -520,21 +620,13 @@ def select_by_budget(
     sim: np.ndarray | None = None,
     duplicate: float = 0.8,
     max_sentences: int | None = None,
-    min_score: float = -np.inf,
-    sure_score: float = np.inf,
 ) -> list[int]:
     """Best-scored sentences until ``budget_words`` is reached (the last one may overrun it),
-    skipping near-copies of a chosen sentence; returned in document order. A sentence scoring
-    ``sure_score`` or more still joins past the budget (up to twice it); once one is chosen,
-    one scoring under ``min_score`` ends the summary."""
+    skipping near-copies of a chosen sentence; returned in document order."""
     chosen: list[int] = []
     total = 0
     for j in np.argsort(-scores, kind="stable"):
-        if len(chosen) == max_sentences:
-            break
-        if total >= budget_words and (scores[j] < sure_score or total >= 2 * budget_words):
-            break
-        if chosen and scores[j] < min_score:
+        if len(chosen) == max_sentences or total >= budget_words:
             break
         if lengths[j] == 0:
             continue
@@ -543,6 +635,11 @@ def select_by_budget(
         chosen.append(int(j))
         total += lengths[j]
     return sorted(chosen)
+
+
+def shown_sentences(paragraphs: Sequence[Sequence[str]]) -> list[str]:
+    """Each sentence (flattened order) as a summary would show it: the lead undatelined."""
+    return [_display(text, j) for j, text in enumerate(t for p in paragraphs for t in p)]
 
 
 def learned_summary(
@@ -565,13 +662,12 @@ def learned_picks(
 ) -> tuple[list[int], np.ndarray]:
     """The picked indices and every sentence's probability (flattened order)."""
     paragraphs = head_sentences(paragraphs)
-    sents = [s for p in paragraphs for s in p]
-    if not sents:
+    if not any(paragraphs):
         return [], np.zeros(0)
     feats, sim = _features_and_similarity(paragraphs, title, language)
     probs = model.predict(feats)
-    lengths = [len(words(s)) for s in sents]
-    return model.select(probs, lengths, sim, max_sentences), probs
+    tokens = [words(s) for s in shown_sentences(paragraphs)]
+    return model.select(probs, tokens, sim, max_sentences), probs
 
 
 def _prior(sentence: Sentence, cfg: SummaryConfig) -> float:

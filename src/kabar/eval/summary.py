@@ -29,6 +29,7 @@ from kabar.cluster.summarise import (
     _features_and_similarity,
     _predict_many,
     select_by_budget,
+    shown_sentences,
     strip_dateline,
     summarise_sentences,
     train_summariser,
@@ -45,9 +46,9 @@ ANCHORS = [
 PROTOCOLS = ("indosum", "clean")
 UNSUPERVISED = SummaryConfig(learned=False)
 CV_SYSTEMS = (
-    "kabar learned scorer + length rule + dateline cut (5-fold CV on dev)",
+    "kabar learned scorer + length model + dateline cut (5-fold CV on dev)",
     "  ablation: no dateline cut",
-    "  ablation: word budget only (no confidence rule)",
+    "  ablation: word budget instead of the length model",
     "  ablation: top-3 sentences, no cut",
 )
 
@@ -80,7 +81,7 @@ def cross_validated(
 ) -> tuple[dict[str, list[list[str]]], list[dict[str, float]]]:
     """Held-out summaries of every article from models trained on the other folds (the
     runtime selection: near-copies skipped, at most ``SummaryConfig.max_sentences``), and
-    the length rule each fold's model chose."""
+    the fallback word budget each fold's model chose."""
     training = [
         TrainingDoc(d["paragraphs"], d["title"], d["labels"], d["summary"], "id") for d in docs
     ]
@@ -93,14 +94,13 @@ def cross_validated(
     rules = []
     for f in range(folds):
         model = train_summariser([t for t, g in zip(training, fold_of, strict=True) if g != f])
-        rules.append(
-            {"budget": model.budget_words, "min_prob": model.min_prob, "sure_prob": model.sure_prob}
-        )
+        rules.append({"budget": model.budget_words})
         held = [i for i in range(len(docs)) if fold_of[i] == f]
         for i, probs in zip(held, _predict_many(model, [feats[i] for i in held]), strict=True):
             sents = docs[i]["sentences"]
-            lengths = [len(words(s)) for s in sents]
-            picked = model.select(probs, lengths, sims[i], cap)
+            tokens = [words(s) for s in shown_sentences(docs[i]["paragraphs"])]
+            picked = model.select(probs, tokens, sims[i], cap)
+            lengths = [len(t) for t in tokens]
             budget_only = select_by_budget(probs, lengths, model.budget_words, sims[i], 0.8, cap)
             top3 = sorted(np.argsort(-probs, kind="stable")[:3])
             out[CV_SYSTEMS[0]][i] = [_lead_cut(sents[j], j) for j in picked]
@@ -171,9 +171,8 @@ def command(
     else:
         title = f"IndoSum fold-1 dev, {result['documents']} articles"
         if result["cv_length_rules"]:
-            title += " — CV length rules (budget/min/sure): " + ", ".join(
-                f"{r['budget']}/{r['min_prob']:g}/{r['sure_prob']:g}"
-                for r in result["cv_length_rules"]
+            title += " — CV fallback word budgets: " + ", ".join(
+                str(r["budget"]) for r in result["cv_length_rules"]
             )
         print_table(title, cols, table)
     write_results(out, {"task": "summary", **result}, markdown_table(cols, table))
