@@ -308,3 +308,55 @@ def test_weak_but_clear_evidence_joins_an_established_story() -> None:
     assert len(first) == len(other) == 1 and first != other
     between = unit({"w:flood": 1.0, "w:dam": 0.2, **{f"w:bg{i}": 1.0 for i in range(6)}})
     assert c.place("bg", between, None) not in first | other
+
+
+# --- a date named only in passing, split margins, English pages of Indonesian stories -------
+def test_passing_time_mentions_count_a_third() -> None:
+    from kabar.cluster.online import time_agreement
+    from kabar.cluster.represent import Features, passing_kinds, time_terms
+
+    # 2012 in the dateline (3x) and the weekday twice: the event's; 1998 once deep in the body.
+    text = "Headline\nPublished: Saturday, 7 July 2012\nLead.\nBody.\nAs in 1998, on Saturday."
+    feats = Features({"y": time_terms(text)})
+    assert passing_kinds(feats) == ""
+    background = Features({"y": time_terms("Headline\nLead.\nBody.\nHe first won in 1998.")})
+    assert passing_kinds(background) == "y"
+    # The penalty for another year than the story's shrinks by the weight given.
+    vec, story = {"y:1998": 1.0}, {"y:2012": 1.0}
+    scale = {"y": 0.3}
+    full = time_agreement(vec, story, scale)
+    assert full == pytest.approx(-0.15)
+    assert time_agreement(vec, story, scale, "y", 1 / 3) == pytest.approx(full / 3)
+    assert time_agreement(vec, story, scale, "m", 1 / 3) == pytest.approx(full)
+
+
+def test_doc_state_keeps_passing_kinds() -> None:
+    from kabar.cluster.online import DocState
+
+    doc = DocState("s1", {"w:a": 1.0}, None, False, "ym")
+    assert DocState.from_bytes(doc.to_bytes()).passing == "ym"
+    assert DocState.from_bytes(DocState("s1", {}, None).to_bytes()).passing == ""
+
+
+def test_split_margin_tells_two_events_from_two_halves_of_one() -> None:
+    from kabar.cluster.online import OnlineClusterer, _add
+    from kabar.cluster.represent import unit
+
+    def group(prefix: str, words: list[str], n: int) -> list[tuple[str, dict[str, float]]]:
+        return [
+            (f"{prefix}{i}", unit({**{f"w:{w}": 1.0 for w in words}, f"w:{prefix}{i}": 0.7}))
+            for i in range(n)
+        ]
+
+    def margin(vectors: list[tuple[str, dict[str, float]]], split: int) -> float:
+        groups = ([a for a, _ in vectors[:split]], [a for a, _ in vectors[split:]])
+        sums: tuple[dict[str, float], dict[str, float]] = ({}, {})
+        for i, (_, vec) in enumerate(vectors):
+            _add(sums[0] if i < split else sums[1], vec)
+        return OnlineClusterer._margin(vectors, groups, sums)
+
+    shared = ["arrest", "drunk", "driving", "team"]
+    two_events = group("a", [*shared, "jackson"], 4) + group("b", [*shared, "williams"], 4)
+    one_event = group("c", [*shared, "jackson"], 8)
+    assert margin(two_events, 4) >= ClusterConfig().split_margin
+    assert margin(one_event, 4) < ClusterConfig().split_margin

@@ -41,7 +41,11 @@ TERMS_NS = "story_terms"
 @dataclass
 class ClusterConfig:
     threshold: float = 0.24  # join the best story at or above this cosine
-    merge_threshold: float = 0.50  # merge two stories whose centroids are this close
+    # Merge two stories whose centroids are this close (text dates included when undated),
+    # and keep a key split only when its halves are less alike than this. Two similar events
+    # (two DUI arrests on one team, two emergency patches of one browser) have centroids at
+    # 0.55-0.7: at 0.5 the merge step refused their splits and they stayed one story.
+    merge_threshold: float = 0.70
     window_days: float = 14.0  # live stories: last article at most this long before
     # An undated article next to a dated story: the time window cannot vouch for it, so the
     # text must (a July preview must not join a January visit for want of a date).
@@ -61,6 +65,10 @@ class ClusterConfig:
     # month, weekday), scale * (agreement - 0.5): the same year lifts a candidate, another
     # year sinks it.
     time_scale: dict[str, float] = field(default_factory=lambda: {"y": 0.3, "m": 0.2, "d": 0.1})
+    # An article that names a year (month, weekday) only in passing, once in the body: a
+    # third of the agreement (a body mention weighs a third of one in the lead). Stories
+    # keep it in full: summed over their members, passing mentions add up to evidence.
+    passing_time: float = 1.0 / represent.HEAD_WEIGHT
     # After a join, members of the story and of its close neighbours (centroid cosine at
     # least refine_floor) move to the other story when they fit it this much better;
     # None turns it off. Stories above refine_members are left alone (bounded cost).
@@ -75,6 +83,10 @@ class ClusterConfig:
     # The same with the main protagonist (the heaviest full name): two arrests of two
     # players of one team, two fights of one boxer against two opponents.
     name_split: int = 5
+    # ... and only when its members side clearly with their own half: the mean left-out
+    # margin (see OnlineClusterer._margin) at least this. Two events give every member a
+    # side; a key that cuts one event in two (an undated half) leaves members halfway.
+    split_margin: float = 0.06
     # Weak but clear evidence (see OnlineClusterer._clear_winner); None turns it off.
     weak_ratio: float | None = 2.0
     weak_threshold: float = 0.15
@@ -147,6 +159,7 @@ class DocState:
     vector: Vector
     when: float | None
     duplicate: bool = False
+    passing: str = ""  # time kinds the article names only in passing (represent.passing_kinds)
 
     def to_bytes(self) -> bytes:
         payload = {
@@ -155,12 +168,14 @@ class DocState:
             "t": self.when,
             "d": self.duplicate,
         }
+        if self.passing:
+            payload["p"] = self.passing
         return zlib.compress(json.dumps(payload, separators=(",", ":")).encode())
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> DocState:
         p = json.loads(zlib.decompress(blob))
-        return cls(p["s"], p["v"], p["t"], p.get("d", False))
+        return cls(p["s"], p["v"], p["t"], p.get("d", False), p.get("p", ""))
 
 
 def story_id_for(article_id: str) -> str:
@@ -181,8 +196,16 @@ def when_part(vec: Vector) -> Vector:
     return {k: x for k, x in vec.items() if k.startswith("y:")}
 
 
-def time_agreement(vec: Vector, other: Vector, scale: dict[str, float]) -> float:
-    """Bonus or penalty from the ``y:`` block: do both sides put the event in the same time?"""
+def time_agreement(
+    vec: Vector,
+    other: Vector,
+    scale: dict[str, float],
+    passing: str = "",
+    passing_weight: float = 1.0,
+) -> float:
+    """Bonus or penalty from the ``y:`` block: do both sides put the event in the same time?
+    The kinds in ``passing`` (``vec`` names them only in passing, see
+    ``represent.passing_kinds``) count ``passing_weight`` times as much."""
     if not scale:
         return 0.0
     mine: dict[str, Vector] = {}
@@ -198,7 +221,8 @@ def time_agreement(vec: Vector, other: Vector, scale: dict[str, float]) -> float
     out = 0.0
     for kind, part in mine.items():
         if kind in theirs and scale.get(kind):
-            out += scale[kind] * (dot(unit(part), unit(theirs[kind])) - 0.5)
+            agree = scale[kind] * (dot(unit(part), unit(theirs[kind])) - 0.5)
+            out += passing_weight * agree if kind in passing else agree
     return out
 
 
@@ -377,6 +401,9 @@ class OnlineClusterer:
 
     def vectorise(self, article: Article, learn: bool = True) -> Vector:
         feats = article.prepared("cluster", represent.extract)  # a worker may have done it
+        return self._weigh(feats, learn)
+
+    def _weigh(self, feats: represent.Features, learn: bool) -> Vector:
         if learn:
             self.df.add(feats)
         return _trim(represent.weigh(feats, self.df, self.config.weights), self.config.doc_terms)
@@ -384,8 +411,12 @@ class OnlineClusterer:
     def add(self, article: Article, duplicate_of: str | None = None) -> str:
         """Assign one article (new or re-ingested) to a story; returns the story id."""
         previous = self._doc(article.id)
-        vec = self.vectorise(article, learn=previous is None)
-        return self.place(article.id, vec, article_time(article), duplicate_of, article.language)
+        feats = article.prepared("cluster", represent.extract)
+        vec = self._weigh(feats, learn=previous is None)
+        passing = represent.passing_kinds(feats)
+        return self.place(
+            article.id, vec, article_time(article), duplicate_of, article.language, passing
+        )
 
     def place(
         self,
@@ -394,8 +425,10 @@ class OnlineClusterer:
         when: float | None,
         duplicate_of: str | None = None,
         language: str | None = None,
+        passing: str = "",
     ) -> str:
-        """Assign one item (an article, or a story for storylines) given its vector."""
+        """Assign one item (an article, or a story for storylines) given its vector;
+        ``passing``: the time kinds it names only in passing (``represent.passing_kinds``)."""
         cfg = self.config
         self._language = language  # recorded on the story by _attach
         previous = self._doc(item_id)
@@ -406,7 +439,7 @@ class OnlineClusterer:
             dup = self._doc(duplicate_of)
             story = self._story(dup.story_id) if dup else None
             if story is not None:
-                self._attach(story, item_id, vec, when, duplicate=True)
+                self._attach(story, item_id, vec, when, duplicate=True, passing=passing)
                 return story.id
 
         if not vec:
@@ -415,7 +448,7 @@ class OnlineClusterer:
             story = self._story(sid) or StoryState(sid)
             self.stories[sid] = story
             self.deleted_stories.discard(sid)
-            self._attach(story, item_id, vec, when)
+            self._attach(story, item_id, vec, when, passing=passing)
             return sid
 
         best: StoryState | None = None
@@ -424,7 +457,7 @@ class OnlineClusterer:
         for story in candidates:
             sim = dot(vec, story.direction())
             if when is None or story.last_seen is None:  # no timestamps: the text's dates
-                sim += time_agreement(vec, story.when(), cfg.time_scale)
+                sim += time_agreement(vec, story.when(), cfg.time_scale, passing, cfg.passing_time)
             if language and story.languages and language not in story.languages:
                 names = unit({k: x for k, x in vec.items() if k[0] in "edy"})
                 sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "edy"}))
@@ -452,9 +485,9 @@ class OnlineClusterer:
             best = existing if existing is not None and not existing.members else StoryState(sid)
             self.stories[best.id] = best
             self.deleted_stories.discard(best.id)
-            self._attach(best, item_id, vec, when)
+            self._attach(best, item_id, vec, when, passing=passing)
             return best.id
-        self._attach(best, item_id, vec, when)
+        self._attach(best, item_id, vec, when, passing=passing)
         merged = self._maybe_merge(best, candidates)
         self._maybe_split(merged)
         if cfg.refine_margin is not None:
@@ -469,6 +502,7 @@ class OnlineClusterer:
         vec: Vector,
         when: float | None,
         duplicate: bool = False,
+        passing: str = "",
     ) -> None:
         cfg = self.config
         story.members.append(article_id)
@@ -484,7 +518,7 @@ class OnlineClusterer:
         if when is not None:
             story.first_seen = when if story.first_seen is None else min(story.first_seen, when)
             story.last_seen = when if story.last_seen is None else max(story.last_seen, when)
-        self.docs[article_id] = DocState(story.id, vec, when, duplicate)
+        self.docs[article_id] = DocState(story.id, vec, when, duplicate, passing)
         self.dirty_docs.add(article_id)
         self.dirty_stories.add(story.id)
         self.reindex.add(story.id)
@@ -573,7 +607,7 @@ class OnlineClusterer:
         second = 0.0
         for other in self._candidates(doc.vector, doc.when, exclude=src.id):
             if other.id != dst.id:
-                second = max(second, self._fit(doc.vector, other, without=False))
+                second = max(second, self._fit(doc.vector, other, False, doc.passing))
         return self._clear_winner(dst, fit, second)
 
     def _maybe_split(self, story: StoryState) -> None:
@@ -691,7 +725,31 @@ class OnlineClusterer:
         apart = dot(unit(a), unit(b)) + time_agreement(when_part(a), when_part(b), scale)
         if apart >= cfg.merge_threshold:
             return None
+        if self._margin(vectors, groups, (a, b)) < cfg.split_margin:
+            return None
         return apart, groups
+
+    @staticmethod
+    def _margin(
+        vectors: list[tuple[str, Vector]],
+        groups: tuple[list[str], list[str]],
+        sums: tuple[Vector, Vector],
+    ) -> float:
+        """How much closer, on average, each member is to its own group (left out of it)
+        than to the other group: two events give every member a clear side; two halves of
+        one event leave most members halfway (the left-out cosine as in ``_fit``)."""
+        vecs = dict(vectors)
+        total = 0.0
+        for own, other, members in ((sums[0], sums[1], groups[0]), (sums[1], sums[0], groups[1])):
+            own2 = sum(x * x for x in own.values())
+            towards = unit(other)
+            for aid in members:
+                vec = vecs[aid]
+                cv, vv = dot(vec, own), sum(x * x for x in vec.values())
+                rest = own2 - 2.0 * cv + vv
+                stay = (cv - vv) / math.sqrt(rest) if rest > 1e-12 else 0.0
+                total += stay - dot(vec, towards)
+        return total / max(1, len(groups[0]) + len(groups[1]))
 
     def _split_off(self, story: StoryState, groups: tuple[list[str], list[str]]) -> None:
         # The group holding the story's first member keeps the id.
@@ -709,14 +767,14 @@ class OnlineClusterer:
                     _add(story.centroid, doc.vector, -1.0)
                     story.changed()
                     story.weight -= 1
-                self._attach(new, aid, doc.vector, doc.when, doc.duplicate)
+                self._attach(new, aid, doc.vector, doc.when, doc.duplicate, doc.passing)
         self.stories[new.id] = new
         self.deleted_stories.discard(new.id)
         self.dirty_stories.update({story.id, new.id})
         self.reindex.update({story.id, new.id})
         self._index(story)
 
-    def _fit(self, vec: Vector, story: StoryState, without: bool) -> float:
+    def _fit(self, vec: Vector, story: StoryState, without: bool, passing: str = "") -> float:
         """Similarity of a vector to a story's centroid (leaving the vector out when it is a
         member), with the text-date agreement when the story is undated. The left-out
         cosine comes from |c - v|^2 = |c|^2 - 2 c.v + |v|^2: no copy of the centroid."""
@@ -736,7 +794,8 @@ class OnlineClusterer:
             if without:
                 own = dict(own)
                 _add(own, when_part(vec), -1.0)
-            sim += time_agreement(vec, own, self.config.time_scale)
+            cfg = self.config
+            sim += time_agreement(vec, own, cfg.time_scale, passing, cfg.passing_time)
         return sim
 
     def _refine(self, story: StoryState | None, candidates: list[StoryState]) -> None:
@@ -766,8 +825,8 @@ class OnlineClusterer:
                     doc = self._doc(aid)
                     if doc is None or doc.duplicate or not doc.vector or not src.weight:
                         continue
-                    stay = self._fit(doc.vector, src, without=True)
-                    move = self._fit(doc.vector, dst, without=False)
+                    stay = self._fit(doc.vector, src, True, doc.passing)
+                    move = self._fit(doc.vector, dst, False, doc.passing)
                     # A lone article has no story to stay in: it needs a clear fit to move.
                     bar = cfg.threshold if src.weight > 1 else cfg.refine_single
                     if move < bar and src.weight == 1 and self._lone_fits(doc, src, dst, move):
@@ -783,7 +842,7 @@ class OnlineClusterer:
         self.dirty_stories.add(src.id)
         self.reindex.add(src.id)
         language, self._language = getattr(self, "_language", None), None
-        self._attach(dst, aid, doc.vector, doc.when)
+        self._attach(dst, aid, doc.vector, doc.when, passing=doc.passing)
         self._language = language
         if not src.members:  # its last member left: the story is gone, as after a merge
             self.deleted_stories.add(src.id)

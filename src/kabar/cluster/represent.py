@@ -154,6 +154,15 @@ def time_kind(term: str) -> str:
     return term[0] if term[0] in "md" else "y"
 
 
+def passing_kinds(feats: Features) -> str:
+    """The time kinds (``y``, ``m``, ``d``) an article names only in passing: each of its
+    years (months, weekdays) once, in the body. Such a date is often background (a career's
+    earlier years, last season); one in the lead or named again is the event's."""
+    counts = feats.blocks.get("y", Counter())
+    strong = {time_kind(t) for t, c in counts.items() if c > 1}
+    return "".join(sorted({time_kind(t) for t in counts} - strong))
+
+
 class DocFreq:
     """Document frequencies per feature, grown one article at a time (persistable)."""
 
