@@ -210,12 +210,6 @@ def test_seed_pages_grouping(seeds_dir: Path, tmp_store: object) -> None:
     assert len(lines) == 1 and None not in lines
 
 
-@pytest.mark.xfail(
-    reason="known gap: one English page of an Indonesian story (the toll road opening) still "
-    "forms a story of its own (cross-language matching uses names, numbers and dates only); "
-    "see docs/stories.md",
-    strict=False,
-)
 def test_demo_corpus_grouping(demo_dir: Path, tmp_store: object) -> None:
     gold_path = demo_dir / "stories.json"
     if not gold_path.is_file():
@@ -360,3 +354,35 @@ def test_split_margin_tells_two_events_from_two_halves_of_one() -> None:
     one_event = group("c", [*shared, "jackson"], 8)
     assert margin(two_events, 4) >= ClusterConfig().split_margin
     assert margin(one_event, 4) < ClusterConfig().split_margin
+
+
+def test_english_page_bridges_to_its_indonesian_story() -> None:
+    from kabar.cluster.represent import DocFreq, bridge, dot, extract, news_terms, weigh
+
+    assert "tol" in news_terms()["toll"] and "barat" in news_terms()["west"]
+    english = make(
+        "en",
+        "Toll road opens in West Sulawesi",
+        [
+            "The first toll road section in West Sulawesi opened to vehicles on Tuesday.",
+            "The public works minister said the road would cut travel time for farmers.",
+        ],
+    )
+    english.language = "en"
+    toll = make(
+        "id-tol",
+        "Jalan tol pertama di Sulawesi Barat diresmikan",
+        [
+            "Seksi pertama jalan tol di Sulawesi Barat resmi beroperasi untuk kendaraan.",
+            "Menteri pekerjaan umum menyebut jalan itu memangkas waktu tempuh petani.",
+        ],
+    )
+    other = flood(0)
+    df = DocFreq()
+    for a in (english, toll, other):
+        df.add(extract(a))
+    en, tol, banjir = (weigh(extract(a), df) for a in (english, toll, other))
+    plain = dot(en, tol)  # only "Sulawesi" is shared
+    across = dot(bridge(en, True), bridge(tol, False))
+    assert across >= ClusterConfig().cross_language_threshold > plain
+    assert dot(bridge(en, True), bridge(banjir, False)) < 0.1

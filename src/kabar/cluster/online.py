@@ -50,7 +50,8 @@ class ClusterConfig:
     # An undated article next to a dated story: the time window cannot vouch for it, so the
     # text must (a July preview must not join a January visit for want of a date).
     undated_threshold: float = 0.50
-    # Another language than the story's: words cannot match, so only names and dates count.
+    # Another language than the story's: names, numbers, dates and common news words
+    # (represent.bridge: English ones translated to Indonesian) count.
     cross_language_threshold: float = 0.30
     doc_terms: int = 250  # features kept per article vector
     centroid_terms: int = 400  # features kept per story centroid
@@ -459,8 +460,12 @@ class OnlineClusterer:
             if when is None or story.last_seen is None:  # no timestamps: the text's dates
                 sim += time_agreement(vec, story.when(), cfg.time_scale, passing, cfg.passing_time)
             if language and story.languages and language not in story.languages:
-                names = unit({k: x for k, x in vec.items() if k[0] in "edy"})
-                sim = dot(names, unit({k: x for k, x in story.centroid.items() if k[0] in "edy"}))
+                # Names, numbers, dates and common news words (English ones translated).
+                theirs = max(sorted(story.languages), key=lambda lang: story.languages[lang])
+                sim = dot(
+                    represent.bridge(vec, language == "en"),
+                    represent.bridge(story.centroid, theirs == "en"),
+                )
                 sim = sim if sim >= cfg.cross_language_threshold else 0.0
                 sim = max(sim, cfg.threshold) if sim else 0.0
             if previous is not None and story.id == previous.story_id:

@@ -24,8 +24,10 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
-from kabar.cluster.text import STOPWORDS, content_terms, guess_language, words
+from kabar.cluster.text import STOPWORDS, content_terms, guess_language, stem, words
+from kabar.lang import load_tsv
 from kabar.models import Article
 
 Vector = dict[str, float]
@@ -232,3 +234,42 @@ def top_terms(vec: Vector, k: int) -> list[str]:
         items = [kv for kv in items if kv[1] >= floor]
     items.sort(key=lambda kv: (-kv[1], kv[0]))
     return [t for t, _ in items[:k]]
+
+
+@cache
+def news_terms() -> dict[str, tuple[str, ...]]:
+    """English news word (stem) → its Indonesian stems, from ``lang/en/news_terms_id.tsv``."""
+    out: dict[str, set[str]] = {}
+    for row in load_tsv("en", "news_terms_id.tsv"):
+        english, indonesian = row[0].casefold(), row[1]
+        for phrase in indonesian.split(","):
+            for w in words(phrase):
+                if w not in STOPWORDS and len(w) > 1:
+                    out.setdefault(stem(english, "en"), set()).add(stem(w, "id"))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+@cache
+def _news_targets() -> frozenset[str]:
+    return frozenset(t for ts in news_terms().values() for t in ts)
+
+
+def bridge(vec: Vector, english: bool) -> Vector:
+    """The part of a vector that can be compared across English and Indonesian: names,
+    numbers and dates (``e``, ``d``, ``y``) and the common news words of ``news_terms``,
+    in Indonesian (an English vector's words are translated, weight shared among the
+    alternatives; an Indonesian one keeps the words the table can produce). Unit length."""
+    table, targets = news_terms(), _news_targets()
+    out: Vector = {}
+    for k, x in vec.items():
+        block, term = k[0], k[2:]
+        if english and block in "wte":
+            key = stem(term, "en") if block == "e" else term
+            alts = table.get(key, ())
+            if alts:
+                for t in alts:
+                    out[f"{block}:{t}"] = out.get(f"{block}:{t}", 0.0) + x / math.sqrt(len(alts))
+                continue
+        if block in "edy" or (block in "wt" and not english and term in targets):
+            out[k] = out.get(k, 0.0) + x
+    return unit(out)
