@@ -386,3 +386,14 @@ def test_english_page_bridges_to_its_indonesian_story() -> None:
     across = dot(bridge(en, True), bridge(tol, False))
     assert across >= ClusterConfig().cross_language_threshold > plain
     assert dot(bridge(en, True), bridge(banjir, False)) < 0.1
+
+
+def test_placed_tells_story_and_vector() -> None:
+    from kabar.cluster.online import OnlineClusterer
+
+    c = OnlineClusterer(MemoryState(), ClusterConfig())
+    vec = {"w:flood": 0.8, "e:jakarta": 0.6}
+    sid = c.place("a1", vec, None)
+    placed = c.placed("a1")
+    assert placed is not None and placed.story_id == sid and placed.vector == vec
+    assert c.placed("never") is None

@@ -345,6 +345,11 @@ class OnlineClusterer:
             self.docs[article_id] = DocState.from_bytes(blob)
         return self.docs[article_id]
 
+    def placed(self, item_id: str) -> DocState | None:
+        """How an item was placed: its story id and the vector it was placed with (None when
+        it never was). Storylines read it to skip stories that hardly moved."""
+        return self._doc(item_id)
+
     def _candidates(
         self, vec: Vector, when: float | None, exclude: str | None = None
     ) -> list[StoryState]:
