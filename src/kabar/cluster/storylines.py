@@ -63,7 +63,7 @@ def link_stories(
         if not story.members:
             continue
         direction = story.direction()
-        placed = lines._doc(sid)
+        placed = lines.placed(sid)
         if placed is not None and _cosine(placed.vector, direction) >= KEEP_LINE:
             out[sid] = placed.story_id  # one more article hardly moves a story: keep its line
             continue
