@@ -63,3 +63,14 @@ def test_a_file_that_is_no_model_is_refused(tmp_path: Path) -> None:
     bad.write_bytes(b"not a model")
     with pytest.raises(ValueError):
         shift_entity_bias(bad, 1.0)
+
+
+def test_per_type_amounts_add_to_the_common_one(model: Path) -> None:
+    before = _weights(model)
+    shift_entity_bias(model, 0.5, {"LOC": 0.25, "ORG": -0.5})
+    after = _weights(model)
+    assert after[("bias", "B-PER")] == pytest.approx(before[("bias", "B-PER")] + 0.5, abs=1e-5)
+    assert after[("bias", "B-LOC")] == pytest.approx(before[("bias", "B-LOC")] + 0.75, abs=1e-5)
+    # A type whose amounts cancel keeps its weight exactly.
+    assert after[("bias", "B-ORG")] == before[("bias", "B-ORG")]
+    assert {k for k in before if before[k] != after[k]} == {("bias", "B-PER"), ("bias", "B-LOC")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import struct
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -47,9 +47,12 @@ def train_crf(
     return model_path
 
 
-def shift_entity_bias(model_path: Path, amount: float) -> dict[str, float]:
+def shift_entity_bias(
+    model_path: Path, amount: float, per_type: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Add ``amount`` to the weight of the always-on ``bias`` attribute for every ``B-`` label
     of a trained model, in place: a prior for starting an entity, applied at decoding.
+    ``per_type`` adds a further amount for some types (``{"EVT": 0.75}``).
 
     A CRF trained by maximum likelihood is cautious on rare types (precision well above
     recall); the IndoNLU/IndoLEM F1 rewards recall as much as precision, so a small positive
@@ -66,7 +69,9 @@ def shift_entity_bias(model_path: Path, amount: float) -> dict[str, float]:
     before = dict(tagger.info().state_features)
     tagger.close()
     found_w = {lab: before.get(("bias", lab)) for lab in labels if lab.startswith("B-")}
-    if not amount:
+    per_type = per_type or {}
+    shift = {lab: amount + per_type.get(lab[2:], 0.0) for lab in found_w}
+    if not any(shift.values()):
         return {lab: w for lab, w in found_w.items() if w is not None}
     missing = [lab for lab, w in found_w.items() if w is None]
     if missing:  # L1 pruned it: there is no record to patch
@@ -95,9 +100,9 @@ def shift_entity_bias(model_path: Path, amount: float) -> dict[str, float]:
     found = [offs for offs in by_src.values() if len(offs) == len(wanted)]
     if len(found) != 1:
         raise ValueError(f"{model_path}: cannot tell the bias attribute's features apart")
-    for off in found[0].values():
+    for dst, off in found[0].items():
         weight = struct.unpack_from("<d", buf, off + 12)[0]
-        struct.pack_into("<d", buf, off + 12, weight + amount)
+        struct.pack_into("<d", buf, off + 12, weight + shift[labels[dst]])
     tmp = model_path.with_suffix(".shift.tmp")
     tmp.write_bytes(bytes(buf))
     check = pycrfsuite.Tagger()
@@ -105,9 +110,9 @@ def shift_entity_bias(model_path: Path, amount: float) -> dict[str, float]:
     after = dict(check.info().state_features)
     check.close()
     changed = {k for k in before if before[k] != after.get(k)}
-    expected = {("bias", lab) for lab in wanted}
+    expected = {("bias", lab) for lab in wanted if shift[lab]}
     ok = changed == expected and all(
-        abs(after[("bias", lab)] - wanted[lab] - amount) < 1e-5 for lab in wanted
+        abs(after[("bias", lab)] - wanted[lab] - shift[lab]) < 1e-5 for lab in wanted
     )
     if not ok or len(after) != len(before):
         tmp.unlink()
