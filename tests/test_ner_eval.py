@@ -69,3 +69,16 @@ def test_stacked_featurizer_adds_the_other_models_tags(tmp_path: Path) -> None:
     assert "st=B-PER" in feats[0] and "+1st=O" in feats[0]
     assert "ep=PER3" in feats[0] and "-1ep=PER3" in feats[1]
     assert "-1st=B-PER" in feats[1]
+
+
+def test_evaluation_featurizer_reads_the_span_lexicon_beside_the_model(tmp_path: Path) -> None:
+    from kabar.ner.spans import SpanLexicon
+    from kabar.ner.training import evaluation_featurizer, spans_path
+
+    model = train_crf(OUR_SENTENCES, tmp_path / "nergrit.crfsuite", {"max_iterations": 30})
+    assert type(evaluation_featurizer(model)) is Featurizer  # nothing beside it: plain features
+    lexicon = SpanLexicon.fit(OUR_SENTENCES)
+    spans_path(model).write_text(json.dumps(lexicon.to_json()), encoding="utf-8")
+    feats = evaluation_featurizer(model).sentence(["Kantor", "Bank", "Lembah", "tutup"])
+    assert "tl=B-ORG" in feats[1] and "tl=I-ORG" in feats[2] and "tlafter=ORG" in feats[3]
+    assert not any(f.startswith("st=") for f in feats[1])  # no stacked model beside it

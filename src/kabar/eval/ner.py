@@ -78,9 +78,12 @@ def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: boo
         AUGMENT,
         ENTITY_BIAS,
         PARAMS,
+        SPANS,
         STACK,
+        TYPE_BIAS,
         others_path,
         prior_path,
+        spans_path,
         train_evaluation_model,
     )
 
@@ -89,14 +92,18 @@ def evaluation_model(root: Path, name: str, fold: int, cache: Path, retrain: boo
     parts: list[Any] = [name, fold, params, augment, "dev", "prior"]
     if STACK.get(name, False):
         parts.append("stack")
+    if SPANS.get(name, False):
+        parts.append("spans")
     if ENTITY_BIAS.get(name):
         parts.append({"entity_bias": ENTITY_BIAS[name]})
+    if TYPE_BIAS.get(name):
+        parts.append({"type_bias": TYPE_BIAS[name]})
     key = _fingerprint(*parts)
     path = cache / f"{name}.{fold}.{key}.crfsuite"
     if retrain or not path.is_file():
         tmp = path.with_suffix(".tmp")
         data = train_evaluation_model(root, name, fold, tmp, params=params, augment=augment)
-        for side in (prior_path, others_path):
+        for side in (prior_path, others_path, spans_path):
             if side(tmp).is_file():
                 side(tmp).replace(side(path))
         tmp.replace(path)
