@@ -21,7 +21,7 @@ def stemmer() -> object:
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=200_000)  # bounded: ~50 MB; news vocabulary never stops growing
 def stem_id(word: str) -> str:
     """The stem of one lower-case word of a-z letters (hyphenated compounds whole:
     "anak-anak" → "anak"); the word itself when the stemmer finds nothing."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import islice
 
 from kabar.ner import lexicon
 
@@ -57,6 +58,7 @@ _PUNCT_CLASS = {
     "/": "slash",
 }
 _CAP_BUCKETS = ("c0", "c1", "c2", "c3")
+CACHE_WORDS = 60_000  # distinct words whose features a Featurizer keeps (~140 MB at most)
 
 
 def shape(word: str) -> str:
@@ -118,8 +120,11 @@ class Featurizer:
         hit = self._cache.get(w)
         if hit is not None:
             return hit
-        if len(self._cache) > 500_000:  # bound memory on endless streams of new words
-            self._cache.clear()
+        if len(self._cache) >= CACHE_WORDS:
+            # Bounded: news vocabulary never stops growing (names, numbers, typos) and a
+            # word's features take ~2.3 KB. The older half goes; frequent words come back.
+            for old in list(islice(self._cache, CACHE_WORDS // 2)):
+                del self._cache[old]
         lw = w.lower()
         sh = shape(w)
         own = ["bias", "w=" + lw, "sh=" + sh]

@@ -47,7 +47,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-@lru_cache(maxsize=300_000)
+@lru_cache(maxsize=200_000)  # bounded: ~50 MB
 def term_of(token: str) -> tuple[str, ...]:
     """The index terms of one surface token (empty for a stop word)."""
     folded = fold(token)
