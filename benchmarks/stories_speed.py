@@ -9,6 +9,12 @@ case for the reuse stage. The store is filled in batches through the same stages
 fresh batch of ``--probe`` articles is timed. Usage:
 
     python benchmarks/stories_speed.py --sizes 10000 100000 --probe 1000
+
+A fill to 100k takes over an hour; to compare code changes, fill once keeping the stores,
+then probe them all in one process (each on a copy, after a warm-up batch):
+
+    python benchmarks/stories_speed.py --sizes 10000 50000 100000 --keep /tmp/stores
+    python benchmarks/stories_speed.py --stores /tmp/stores/stored-*.db
 """
 
 from __future__ import annotations
@@ -131,6 +137,42 @@ def plot(results: dict[str, Any]) -> Path | None:
     return PLOT
 
 
+def copy_store(src: Path, dst: Path) -> None:
+    """A consistent copy of a SQLite store (the backup API: safe with WAL)."""
+    with sqlite3.connect(src) as source, sqlite3.connect(dst) as target:
+        source.backup(target)
+
+
+def probe(
+    ctx: StageContext, size: int, articles: list[Article], batch: int, fill_rate: float | None
+) -> dict[str, Any]:
+    """Time the story stages over ``articles`` with ``size`` articles stored; one result row."""
+    per_stage: dict[str, float] = {}
+    t, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(articles), batch):
+        run_batch(articles[i : i + batch], ctx, per_stage)
+    rate = len(articles) / (time.perf_counter() - t)
+    cpu_rate = len(articles) / max(time.process_time() - cpu, 1e-9)
+    row: dict[str, Any] = {
+        "stored": size,
+        "articles_per_s": round(rate, 1),
+        "articles_per_cpu_s": round(cpu_rate, 1),
+        "cpu_ms_per_article": {
+            k: round(1000 * per_stage.get(k, 0.0) / len(articles), 2) for k in STAGES
+        },
+        "load_avg_1m": round(os.getloadavg()[0], 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if fill_rate is not None:
+        row["fill_articles_per_s"] = round(fill_rate, 1)
+    print(
+        f"{size:>7} stored: {rate:.1f} articles/s, {cpu_rate:.1f} per CPU-s; CPU ms/article "
+        + ", ".join(f"{k} {v:.1f}" for k, v in row["cpu_ms_per_article"].items()),
+        flush=True,
+    )
+    return row
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -143,10 +185,13 @@ def main() -> None:
         help="copy the filled store (before each probe) to DIR/stored-<n>.db, for later probes",
     )
     parser.add_argument(
-        "--start-from",
+        "--stores",
         type=Path,
-        help="begin with a copy of a store kept by --keep instead of an empty one",
+        nargs="+",
+        help="instead of filling: probe each of these stores kept by --keep (on a copy), in"
+        " one process, after --warmup articles (a store written by older code converts then)",
     )
+    parser.add_argument("--warmup", type=int, default=500)
     args = parser.parse_args()
     if args.plot_only:
         print(plot(json.loads(OUT.read_text())))
@@ -154,67 +199,55 @@ def main() -> None:
     pool = paragraphs()
     rng = random.Random(13)
     start = datetime(2024, 1, 1, tzinfo=UTC)
-    results = {
+    results: dict[str, Any] = {
         "corpus": f"recombined IndoSum dev paragraphs ({len(pool)} paragraphs)",
         "probe": args.probe,
         "runs": [],
     }
+
+    def save() -> None:  # a long run keeps what it measured: write after every checkpoint
+        OUT.parent.mkdir(parents=True, exist_ok=True)
+        OUT.write_text(json.dumps(results, indent=2) + "\n")
+
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "bench.db"
-        if args.start_from:
-            with sqlite3.connect(args.start_from) as src, sqlite3.connect(db_path) as dst:
-                src.backup(dst)
-        store = open_store(f"sqlite:///{db_path}")
-        store.migrate()
-        ctx = StageContext(store=store)
-        stored = store.count_articles() if args.start_from else 0
-        fill_start = time.perf_counter()
-        for size in sorted(args.sizes):
-            while stored < size:
-                n = min(args.batch, size - stored)
-                run_batch([synthetic(stored + i, pool, rng, start) for i in range(n)], ctx)
-                stored += n
-            fill_rate = stored / (time.perf_counter() - fill_start)
-            if args.keep:
-                args.keep.mkdir(parents=True, exist_ok=True)
-                with (
-                    sqlite3.connect(db_path) as src,
-                    sqlite3.connect(args.keep / f"stored-{size}.db") as dst,
-                ):
-                    src.backup(dst)
-            probe = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
-            per_stage: dict[str, float] = {}
-            t, cpu = time.perf_counter(), time.process_time()
-            for i in range(0, len(probe), args.batch):
-                run_batch(probe[i : i + args.batch], ctx, per_stage)
-            rate = len(probe) / (time.perf_counter() - t)
-            cpu_rate = len(probe) / max(time.process_time() - cpu, 1e-9)
-            stored += len(probe)
-            results["runs"].append(
-                {
-                    "stored": size,
-                    "articles_per_s": round(rate, 1),
-                    "articles_per_cpu_s": round(cpu_rate, 1),
-                    "fill_articles_per_s": round(fill_rate, 1),
-                    "cpu_ms_per_article": {
-                        k: round(1000 * per_stage.get(k, 0.0) / len(probe), 2) for k in STAGES
-                    },
-                    "load_avg_1m": round(os.getloadavg()[0], 2),
-                    "peak_rss_mb": round(
-                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
-                    ),
-                }
-            )
-            print(
-                f"{size:>7} stored: {rate:.1f} articles/s, {cpu_rate:.1f} per CPU-s"
-                f" (fill {fill_rate:.1f}/s); CPU ms/article "
-                + ", ".join(f"{k} {1000 * per_stage.get(k, 0.0) / len(probe):.1f}" for k in STAGES),
-                flush=True,
-            )
-            # a long run keeps what it measured: write after every checkpoint
-            OUT.parent.mkdir(parents=True, exist_ok=True)
-            OUT.write_text(json.dumps(results, indent=2) + "\n")
-        store.close()
+        if args.stores:
+            results["warmup"] = args.warmup
+            for kept in args.stores:
+                db_path.unlink(missing_ok=True)
+                copy_store(kept, db_path)
+                store = open_store(f"sqlite:///{db_path}")
+                store.migrate()
+                ctx = StageContext(store=store)
+                stored = store.count_articles()
+                for i in range(0, args.warmup, args.batch):
+                    n = min(args.batch, args.warmup - i)
+                    run_batch([synthetic(stored + i + j, pool, rng, start) for j in range(n)], ctx)
+                stored += args.warmup
+                articles = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+                results["runs"].append(probe(ctx, stored, articles, args.batch, None))
+                store.close()
+                save()
+        else:
+            store = open_store(f"sqlite:///{db_path}")
+            store.migrate()
+            ctx = StageContext(store=store)
+            stored = 0
+            fill_start = time.perf_counter()
+            for size in sorted(args.sizes):
+                while stored < size:
+                    n = min(args.batch, size - stored)
+                    run_batch([synthetic(stored + i, pool, rng, start) for i in range(n)], ctx)
+                    stored += n
+                fill_rate = stored / (time.perf_counter() - fill_start)
+                if args.keep:
+                    args.keep.mkdir(parents=True, exist_ok=True)
+                    copy_store(db_path, args.keep / f"stored-{size}.db")
+                articles = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+                results["runs"].append(probe(ctx, size, articles, args.batch, fill_rate))
+                stored += len(articles)
+                save()
+            store.close()
     runs = results["runs"]
     if len(runs) >= 2:
         results["slowdown_ratio"] = round(runs[0]["articles_per_s"] / runs[-1]["articles_per_s"], 3)
@@ -222,8 +255,7 @@ def main() -> None:
             runs[0]["articles_per_cpu_s"] / runs[-1]["articles_per_cpu_s"], 3
         )
         print(f"slowdown {runs[-1]['stored']}/{runs[0]['stored']}: {results['slowdown_ratio']}")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=2) + "\n")
+    save()
     print(plot(results))
 
 
