@@ -32,10 +32,11 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -471,13 +472,7 @@ def length_candidates(
     """Sentences best first (empty ones and near-copies of a better one skipped, at most
     ``max_sentences``), and one ``LENGTH_FEATURES`` row per prefix of that order."""
     cap = max_sentences or MAX_LENGTH_CANDIDATES
-    order: list[int] = []
-    for j in np.argsort(-probs, kind="stable"):
-        if len(order) == cap:
-            break
-        if not tokens[j] or (sim is not None and any(sim[j, c] >= duplicate for c in order)):
-            continue
-        order.append(int(j))
+    order = list(islice(_best_first(probs, [len(t) for t in tokens], sim, duplicate), cap))
     rows = []
     total = 0
     score_sum = weighted = 0.0
@@ -625,16 +620,27 @@ def select_by_budget(
     skipping near-copies of a chosen sentence; returned in document order."""
     chosen: list[int] = []
     total = 0
-    for j in np.argsort(-scores, kind="stable"):
+    for j in _best_first(scores, lengths, sim, duplicate):
         if len(chosen) == max_sentences or total >= budget_words:
             break
-        if lengths[j] == 0:
-            continue
-        if sim is not None and any(sim[j, c] >= duplicate for c in chosen):
-            continue
-        chosen.append(int(j))
+        chosen.append(j)
         total += lengths[j]
     return sorted(chosen)
+
+
+def _best_first(
+    scores: np.ndarray, lengths: Sequence[int], sim: np.ndarray | None, duplicate: float
+) -> Iterator[int]:
+    """Sentence indices by score, best first (ties in document order), without empty
+    sentences and near-copies (cosine ``duplicate`` or more) of one already given."""
+    given: list[int] = []
+    for j in np.argsort(-scores, kind="stable"):
+        if lengths[j] == 0:
+            continue
+        if sim is not None and any(sim[j, c] >= duplicate for c in given):
+            continue
+        given.append(int(j))
+        yield int(j)
 
 
 def shown_sentences(paragraphs: Sequence[Sequence[str]]) -> list[str]:
