@@ -179,6 +179,21 @@ class DocState:
         return cls(p["s"], p["v"], p["t"], p.get("d", False), p.get("p", ""))
 
 
+def _centroid_cosine(vec: Vector, centroid: Vector, norm2: float, leave_out: bool) -> float | None:
+    """Cosine of ``vec`` and a summed ``centroid`` of squared norm ``norm2``; with
+    ``leave_out``, of the centroid without ``vec`` (a member), from
+    |c - v|^2 = |c|^2 - 2 c.v + |v|^2: no copy of the centroid. None when (almost) nothing
+    is left of the centroid."""
+    cv = dot(vec, centroid)
+    num = cv
+    if leave_out:
+        vv = sum(x * x for x in vec.values())
+        num, norm2 = cv - vv, norm2 - 2.0 * cv + vv
+    if norm2 <= 1e-12:
+        return None
+    return num / math.sqrt(norm2)
+
+
 def story_id_for(article_id: str) -> str:
     return "s" + hashlib.sha1(article_id.encode()).hexdigest()[:15]
 
@@ -401,13 +416,9 @@ class OnlineClusterer:
         keys: set[str] = set()
         for article in articles:
             feats = article.prepared("cluster", represent.extract)
-            article.set_prepared("cluster", feats)  # computed once, also for vectorise
+            article.set_prepared("cluster", feats)  # computed once, also for add
             keys |= feats.keys()
         self.df.need(keys)
-
-    def vectorise(self, article: Article, learn: bool = True) -> Vector:
-        feats = article.prepared("cluster", represent.extract)  # a worker may have done it
-        return self._weigh(feats, learn)
 
     def _weigh(self, feats: represent.Features, learn: bool) -> Vector:
         if learn:
@@ -417,7 +428,7 @@ class OnlineClusterer:
     def add(self, article: Article, duplicate_of: str | None = None) -> str:
         """Assign one article (new or re-ingested) to a story; returns the story id."""
         previous = self._doc(article.id)
-        feats = article.prepared("cluster", represent.extract)
+        feats = article.prepared("cluster", represent.extract)  # a worker may have done it
         vec = self._weigh(feats, learn=previous is None)
         passing = represent.passing_kinds(feats)
         return self.place(
@@ -755,10 +766,8 @@ class OnlineClusterer:
             towards = unit(other)
             for aid in members:
                 vec = vecs[aid]
-                cv, vv = dot(vec, own), sum(x * x for x in vec.values())
-                rest = own2 - 2.0 * cv + vv
-                stay = (cv - vv) / math.sqrt(rest) if rest > 1e-12 else 0.0
-                total += stay - dot(vec, towards)
+                stay = _centroid_cosine(vec, own, own2, leave_out=True)
+                total += (0.0 if stay is None else stay) - dot(vec, towards)
         return total / max(1, len(groups[0]) + len(groups[1]))
 
     def _split_off(self, story: StoryState, groups: tuple[list[str], list[str]]) -> None:
@@ -786,19 +795,14 @@ class OnlineClusterer:
 
     def _fit(self, vec: Vector, story: StoryState, without: bool, passing: str = "") -> float:
         """Similarity of a vector to a story's centroid (leaving the vector out when it is a
-        member), with the text-date agreement when the story is undated. The left-out
-        cosine comes from |c - v|^2 = |c|^2 - 2 c.v + |v|^2: no copy of the centroid."""
+        member, see ``_centroid_cosine``), with the text-date agreement when the story is
+        undated."""
         centroid = story.centroid
         if story.cached_norm2 is None:
             story.cached_norm2 = sum(x * x for x in centroid.values())
-        cv = dot(vec, centroid)
-        num, norm2 = cv, story.cached_norm2
-        if without:
-            vv = sum(x * x for x in vec.values())
-            num, norm2 = cv - vv, norm2 - 2.0 * cv + vv
-        if norm2 <= 1e-12:
+        sim = _centroid_cosine(vec, centroid, story.cached_norm2, leave_out=without)
+        if sim is None:
             return 0.0
-        sim = num / math.sqrt(norm2)
         if story.last_seen is None:
             own = story.when()
             if without:
