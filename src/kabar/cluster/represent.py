@@ -241,11 +241,11 @@ def news_terms() -> dict[str, tuple[str, ...]]:
     """English news word (stem) → its Indonesian stems, from ``lang/en/news_terms_id.tsv``."""
     out: dict[str, set[str]] = {}
     for row in load_tsv("en", "news_terms_id.tsv"):
-        english, indonesian = row[0].casefold(), row[1]
+        english, indonesian = stem(row[0].casefold(), "en"), row[1]
         for phrase in indonesian.split(","):
             for w in words(phrase):
                 if w not in STOPWORDS and len(w) > 1:
-                    out.setdefault(stem(english, "en"), set()).add(stem(w, "id"))
+                    out.setdefault(english, set()).add(stem(w, "id"))
     return {k: tuple(sorted(v)) for k, v in out.items()}
 
 

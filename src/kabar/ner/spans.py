@@ -30,15 +30,14 @@ Entry = tuple[str, str, int]  # (type, share bucket "1"-"3", times tagged, cappe
 
 
 def build_lexicon(sentences: Sequence[Sentence]) -> dict[tuple[str, ...], Entry]:
+    lowered = [[w.lower() for w in tokens] for tokens, _ in sentences]
     tagged: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for tokens, tags in sentences:
-        low = [w.lower() for w in tokens]
+    for low, (_, tags) in zip(lowered, sentences, strict=True):
         for kind, start, end in chunks(tags):
             if end - start <= MAX_TOKENS:
                 tagged[tuple(low[start:end])][kind] += 1
     seen: Counter[tuple[str, ...]] = Counter()
-    for tokens, _ in sentences:
-        low = [w.lower() for w in tokens]
+    for low in lowered:
         for i in range(len(low)):
             for n in range(1, min(MAX_TOKENS, len(low) - i) + 1):
                 phrase = tuple(low[i : i + n])

@@ -1183,7 +1183,6 @@ def _mark_outlets(
 
 def _cut_run_at(run: list[tuple[str, int, int]], text: str, *, sentence_start: bool) -> list:  # type: ignore[type-arg]
     """One capitalised run → [(Ref, role words before it)], offsets in ``text``."""
-
     lex = lexicon()
     out: list[tuple[Ref, list[str]]] = []
     while run and (
