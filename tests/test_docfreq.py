@@ -104,12 +104,16 @@ def test_a_store_with_the_old_single_blob_is_converted_once() -> None:
 
 def test_clusterer_batches_learn_the_same_frequencies_as_one_pass() -> None:
     backend = MemoryState()
+    whole = DocFreq()
     for batch in BATCHES:
         clusterer = OnlineClusterer(backend)
         for feats in batch:
             clusterer.df.add(feats)
+            whole.add(feats)
         clusterer.flush()
-    assert StoredDocFreq(backend, NS).n_docs == 6
+    stored = StoredDocFreq(backend, NS)
+    assert stored.n_docs == 6
+    assert {k: stored.idf(k) for k in whole.counts} == {k: whole.idf(k) for k in whole.counts}
 
 
 def test_rebuild_counts_every_article_once(tmp_store: object, tmp_path: Path) -> None:
