@@ -27,6 +27,7 @@ import resource
 import sqlite3
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,15 @@ def run_batch(
     lap("cluster")
     ctx.store.put_articles(arts)  # type: ignore[union-attr]
     lap("store")
+
+
+def fill(
+    ctx: StageContext, first: int, count: int, batch: int, make: Callable[[int], Article]
+) -> None:
+    """Store articles ``first`` .. ``first + count - 1`` (``make(k)``), a batch at a time."""
+    end = first + count
+    for i in range(first, end, batch):
+        run_batch([make(k) for k in range(i, min(i + batch, end))], ctx)
 
 
 PLOT = Path(__file__).parent / "plots" / "stories-scale.png"
@@ -200,6 +210,10 @@ def main() -> None:
     pool = paragraphs()
     rng = random.Random(13)
     start = datetime(2024, 1, 1, tzinfo=UTC)
+
+    def make(k: int) -> Article:
+        return synthetic(k, pool, rng, start)
+
     results: dict[str, Any] = {
         "corpus": f"recombined IndoSum dev paragraphs ({len(pool)} paragraphs)",
         "probe": args.probe,
@@ -224,11 +238,9 @@ def main() -> None:
                 store.migrate()
                 ctx = StageContext(store=store)
                 stored = store.count_articles()
-                for i in range(0, args.warmup, args.batch):
-                    n = min(args.batch, args.warmup - i)
-                    run_batch([synthetic(stored + i + j, pool, rng, start) for j in range(n)], ctx)
+                fill(ctx, stored, args.warmup, args.batch, make)
                 stored += args.warmup
-                articles = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+                articles = [make(stored + i) for i in range(args.probe)]
                 results["runs"].append(probe(ctx, stored, articles, args.batch, None))
                 store.close()
                 save()
@@ -239,15 +251,14 @@ def main() -> None:
             stored = 0
             fill_start = time.perf_counter()
             for size in sorted(args.sizes):
-                while stored < size:
-                    n = min(args.batch, size - stored)
-                    run_batch([synthetic(stored + i, pool, rng, start) for i in range(n)], ctx)
-                    stored += n
+                if stored < size:
+                    fill(ctx, stored, size - stored, args.batch, make)
+                    stored = size
                 fill_rate = stored / (time.perf_counter() - fill_start)
                 if args.keep:
                     args.keep.mkdir(parents=True, exist_ok=True)
                     copy_store(db_path, args.keep / f"stored-{size}.db")
-                articles = [synthetic(stored + i, pool, rng, start) for i in range(args.probe)]
+                articles = [make(stored + i) for i in range(args.probe)]
                 results["runs"].append(probe(ctx, size, articles, args.batch, fill_rate))
                 stored += len(articles)
                 save()
