@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kabar.cluster.represent import DocFreq, Features
+from kabar.cluster.represent import DocFreq
 from kabar.cluster.state import StateBackend
 
 TOTAL_KEY = "df_n"  # in the clusterer's namespace: how many articles were counted
@@ -62,16 +62,9 @@ class StoredDocFreq(DocFreq):
             self.counts[key] = int(raw)
         self._loaded.update(missing)
 
-    def add(self, feats: Features) -> None:
-        keys = feats.keys()
+    def count(self, keys: set[str], sign: int) -> None:
         self.need(keys)
-        super().add(feats)
-        self._dirty.update(keys)
-
-    def remove(self, feats: Features) -> None:
-        keys = feats.keys()
-        self.need(keys)
-        super().remove(feats)
+        super().count(keys, sign)
         self._dirty.update(keys)
 
     def idf(self, key: str) -> float:

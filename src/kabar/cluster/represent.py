@@ -173,12 +173,19 @@ class DocFreq:
         self.n_docs = n_docs
 
     def add(self, feats: Features) -> None:
-        self.counts.update(feats.keys())
-        self.n_docs += 1
+        self.count(feats.keys(), +1)
 
     def remove(self, feats: Features) -> None:
-        self.counts.subtract(feats.keys())
-        self.n_docs = max(0, self.n_docs - 1)
+        self.count(feats.keys(), -1)
+
+    def count(self, keys: set[str], sign: int) -> None:
+        """One article's feature keys in (``sign`` +1) or out (-1)."""
+        if sign > 0:
+            self.counts.update(keys)
+            self.n_docs += 1
+        else:
+            self.counts.subtract(keys)
+            self.n_docs = max(0, self.n_docs - 1)
 
     def idf(self, key: str) -> float:
         return math.log((self.n_docs + 1) / (self.counts.get(key, 0) + 1)) + 1.0
